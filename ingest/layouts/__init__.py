@@ -1,0 +1,1 @@
+"""Table layouts: from Camelot parts to logical tables (header rows, columns with roles, body rows)."""

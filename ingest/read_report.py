@@ -1,0 +1,174 @@
+"""One PDF in, the report's rows out: metadata and the nine standard tables as logical tables.
+
+This is a pure function of the file (no warehouse access), so it can run in another process or on another
+machine; `ingest.run` writes what it returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import NotFinalAccounts
+from .extract import CamelotPart, find_tables
+from .layouts.cells import is_decimal_amount
+from .layouts.logical import LogicalTable, assemble
+from .locate import TITLES_ZH, TitleMark, annotate, caption_number, classify_by_header, classify_title, find_titles, unit_of, department_of
+from .metadata import ReportMeta, report_metadata
+from .page_text import PageText, read_pages, squeeze
+
+PARSER_VERSION = f"{__version__}+1"
+MAX_CONTINUATION_PAGES = 5
+
+
+@dataclass
+class FoundTable:
+    table_no: int
+    title_zh: str
+    caption: str | None
+    unit: str | None
+    title_page: int
+    table: LogicalTable
+
+    @property
+    def first_page(self) -> int:
+        return min([self.title_page] + self.table.pages)
+
+    @property
+    def last_page(self) -> int:
+        return max([self.title_page] + self.table.pages)
+
+
+@dataclass
+class Report:
+    sha256: str
+    page_count: int
+    meta: ReportMeta
+    tables: dict[int, FoundTable] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def report_id(self) -> str:
+        return self.sha256[:16]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _candidate_pages(pages: list[PageText], marks: list[TitleMark]) -> list[int]:
+    """Pages that can hold a table: title pages and the few pages after each that still look tabular."""
+    title_pages = sorted({m.page for m in marks})
+    chosen: set[int] = set()
+    for start in title_pages:
+        chosen.add(start)
+        for page in pages[start:start + MAX_CONTINUATION_PAGES]:
+            if page.page in title_pages:
+                break
+            amounts = sum(1 for line in page.lines for word in line.text.split() if is_decimal_amount(word))
+            if amounts < 2:
+                break
+            chosen.add(page.page)
+    return sorted(chosen)
+
+
+def _title_rows(part: CamelotPart) -> TitleMark | None:
+    """A title printed inside the grid's first merged rows (spreadsheet exports); marks those rows."""
+    mark = None
+    for index, row in enumerate(part.rows[:4]):
+        filled = [c for c in row if c.text]
+        if len(filled) != 1:
+            break
+        text = filled[0].text
+        table_no = classify_title(text)
+        if table_no is not None:
+            mark = TitleMark(part.page, part.top, table_no, squeeze(text))
+        elif not (caption_number(text) or unit_of(text) or department_of(text) or "年度" in text):
+            break
+        part.title_rows.append(index)
+        if mark:
+            annotate(mark, [type("L", (), {"text": c.text, "compact": squeeze(c.text)})() for c in filled])
+    if mark is None:
+        part.title_rows.clear()
+    return mark
+
+
+def _lines_between(page: PageText, top: float, bottom: float):
+    return [ln for ln in page.lines if bottom <= (ln.y0 + ln.y1) / 2 <= top]
+
+
+def read_report(path: Path | str, *, sha256: str | None = None) -> Report:
+    path = Path(path)
+    pages = read_pages(path)
+    marks = find_titles(pages)
+    candidates = _candidate_pages(pages, marks)
+    parts = find_tables(str(path), candidates, need_table={m.page for m in marks})
+    by_page = {p.page: p for p in pages}
+
+    events: list[tuple[int, float, int, object]] = []
+    for mark in marks:
+        events.append((mark.page, -mark.y, 0, mark))
+    for part in parts:
+        inner = _title_rows(part)
+        if inner:
+            events.append((part.page, -part.top - 0.01, 0, inner))
+        events.append((part.page, -part.top, 1, part))
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+
+    groups: list[tuple[TitleMark, list[CamelotPart]]] = []
+    last_part_page: int | None = None
+    for index, (page_no, neg_y, kind, item) in enumerate(events):
+        if kind == 0:
+            mark = item
+            if mark.continued and groups and groups[-1][0].table_no == mark.table_no:
+                continue
+            # the title block: lines from a little above the title down to the next table on the page
+            below = [e for e in events[index + 1:] if e[0] == page_no and e[2] == 1]
+            bottom = below[0][3].top if below else 0.0
+            annotate(mark, _lines_between(by_page[page_no], mark.y + 60, bottom))
+            groups.append((mark, []))
+            last_part_page = None
+        else:
+            part = item
+            if not groups:
+                continue  # a grid before the first table title (a list of units, say)
+            mark, group_parts = groups[-1]
+            if group_parts and part.page != last_part_page:
+                # a continuation must start near the top of its page, within a few pages of its title
+                above = _lines_between(by_page[page_no], by_page[page_no].height, part.top)
+                if (sum(len(ln.compact) for ln in above) > 80
+                        or part.page - mark.page > MAX_CONTINUATION_PAGES):
+                    continue
+            if not group_parts and part.page - mark.page > 1:
+                continue
+            group_parts.append(part)
+            last_part_page = part.page
+
+    meta = report_metadata(pages, [m for m, _ in groups])
+    report = Report(sha256 or sha256_of(path), len(pages), meta)
+    for mark, group_parts in groups:
+        table = assemble(mark.table_no, group_parts)
+        table_no = mark.table_no
+        if mark.title == TITLES_ZH.get(table_no) or classify_title(mark.title) is not None:
+            pass
+        else:  # a caption-only mark: trust the header
+            header = " ".join(c.header_zh or "" for c in table.columns)
+            table_no = classify_by_header(header) or table_no
+        found = FoundTable(table_no, mark.title, mark.caption, mark.unit or meta.unit, mark.page, table)
+        previous = report.tables.get(table_no)
+        if previous is not None:
+            report.warnings.append(f"table {table_no:02d} printed twice (pages {previous.first_page} and {found.first_page}); kept the one with more rows")
+            if len(previous.table.body) >= len(found.table.body):
+                continue
+        report.tables[table_no] = found
+    if not report.tables:
+        raise NotFinalAccounts(
+            f"{path.name}: no final-accounts table found (none of the nine titles such as 收入支出决算总表 or "
+            f"公开01表 captions in {len(pages)} pages): is it a 部门决算 report?")
+    return report
