@@ -37,7 +37,7 @@ _TITLE_PATTERNS: list[tuple[int, re.Pattern]] = [
     (3, re.compile(r"支出决算(明细)?表")),
 ]
 _CONTINUED = re.compile(r"[（(]续(表)?[）)]$|续表$")
-_ORDINAL = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|表[一二三四五六七八九\d])")
+_ORDINAL = re.compile(r"^([一二三四五六七八九十]+[、.．]|[二三四五六七八九十][一二三四五六七八九]?(?=[\u4e00-\u9fff])|一(?!般)|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|表[一二三四五六七八九\d])")
 _CAPTION = re.compile(r"公开表?0?([1-9])表?")
 _UNIT = re.compile(r"(?:金额)?单位[：:]((?:人民币)?(?:万元|元))(?![\u4e00-\u9fff])")
 _DEPT = re.compile(r"^(?:部门|单位|编制单位|填报单位|部门名称|单位名称)[：:](.+)$")
@@ -104,6 +104,8 @@ def find_titles(pages: list[PageText]) -> list[TitleMark]:
     """Every table title printed on the pages, with the caption, unit and department lines near it."""
     marks: list[TitleMark] = []
     for page in pages:
+        if any(line.compact in ("目录", "目次") for line in page.lines[:8]):
+            continue  # a table of contents lists every title
         page_marks = []
         for line in page.lines:
             table_no = classify_title(line.text)

@@ -34,6 +34,11 @@ class ReportMeta:
 
 def split_region(department: str) -> tuple[str | None, str]:
     """(region, department_type): 上海市普陀区财政局 → (上海市普陀区, 财政局)."""
+    if department.startswith("中共"):  # party organs: 中共上海市普陀区委社会工作部 → 上海市普陀区, 区委社会工作部
+        region, rest = split_region(department[2:])
+        if region and rest.startswith("委"):
+            rest = region[-1] + rest
+        return region, rest
     match = _REGION.match(department)
     if not match or not match.group(0):
         return None, department

@@ -76,8 +76,19 @@ class _Segment:
     body: list[list[PrintedCell]] = field(default_factory=list)
 
 
+def _edges(row: list[PrintedCell]) -> list[float]:
+    return sorted({round(x, 1) for cell in row for x in (cell.x0, cell.x1)})
+
+
+def _subset(a: list[float], b: list[float], tolerance: float = 2.0) -> bool:
+    return all(any(abs(x - y) <= tolerance for y in b) for x in a)
+
+
 def _segments(part: CamelotPart) -> list[_Segment]:
+    """Split a part where a header repeats after body rows, or where the column rulings change (two parts
+    of a table printed one under the other with different column widths)."""
     segments = [_Segment(part.page)]
+    band: list[float] = []
     for index, row in enumerate(part.rows):
         if index in part.title_rows:
             continue
@@ -88,12 +99,19 @@ def _segments(part: CamelotPart) -> list[_Segment]:
         if len(filled) == 1 and C.is_note(filled[0]):
             continue
         current = segments[-1]
+        edges = _edges(row)
+        if band and not (_subset(edges, band) or _subset(band, edges)):
+            current = _Segment(part.page)
+            segments.append(current)
+            band = []
+        band = sorted(set(band) | set(edges))
         if C.is_data_row(texts):
             current.body.append(row)
         elif not current.body:
             current.header.append(row)
         elif C.is_header_row(texts) or C.is_column_numbers_row(texts):
             segments.append(_Segment(part.page, header=[row]))
+            band = edges
         else:
             current.body.append(row)
     return [s for s in segments if s.header or s.body]
