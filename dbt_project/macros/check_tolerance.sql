@@ -1,0 +1,37 @@
+{#-
+    Rounding tolerance for a comparison whose expected side is a sum of n printed addends.
+
+    The published tables are rounded to the cent (尾差), so each printed addend may be off by up to 0.005:
+    a sum of n of them may differ from the printed total by up to 0.005 × n, rounded UP to the cent, and
+    never less than 0.01 (issue 4). Exact DECIMAL arithmetic: 0.005 × n in cents is n / 2, so
+    ceil(n × 0.5) cents.
+
+        n = 0, 1, 2 -> 0.01    n = 3, 4 -> 0.02    n = 5 -> 0.03    n = 7 -> 0.04
+
+    n_addends is a SQL expression: count the non-NULL addends (a blank cell is not printed, so it adds no
+    rounding error; NULL counts as 0 in the sum).
+-#}
+{% macro check_tolerance(n_addends) -%}
+    cast(greatest(1, ceil(cast(coalesce({{ n_addends }}, 0) as bigint) * 0.5)) * 0.01 as decimal(18, 2))
+{%- endmacro %}
+
+
+{#- A printed amount as compared: NULL (blank cell) counts as 0, type DECIMAL(18,2). -#}
+{% macro check_amount(expr) -%}
+    cast(coalesce({{ expr }}, 0) as decimal(18, 2))
+{%- endmacro %}
+
+
+{#-
+    Row label or classification name reduced for comparison with the seeds: white space removed and ASCII
+    parentheses made full-width, so that 维修(护)费 and 维修（护）费 compare equal.
+-#}
+{% macro check_normalize_name(expr) -%}
+    replace(replace(regexp_replace(coalesce({{ expr }}, ''), '\s+', '', 'g'), '(', '（'), ')', '）')
+{%- endmacro %}
+
+
+{#- Two-digit table number used as the first word of every subject: 3 -> '03'. -#}
+{% macro check_table_label(table_no) -%}
+    lpad(cast({{ table_no }} as varchar), 2, '0')
+{%- endmacro %}

@@ -1,0 +1,169 @@
+-- Check 7 of issue 4: every printed classification code is in the seeds, and its printed name is the
+-- seed's name (the functional classification for the report's fiscal year).
+--   func_code_known    error    a code of 02/03/05/07/08 is in function_classification for that year
+--   func_name_matches  warning  its printed name equals the seed's name (white space and the width of
+--                               parentheses ignored)
+--   econ_code_known    error    a code of 06 is in economic_classification
+--   econ_name_matches  warning  its printed name equals the seed's name
+-- These are yes/no checks written as numbers so that all checks share one shape: expected = 1,
+-- observed = 1 (yes) or 0 (no), tolerance 0.00.
+-- The seed year used is the report's fiscal year when the seed has it, else the latest earlier year in
+-- the seed, else the earliest year in the seed (a report newer or older than every year in the seed is
+-- still checked, against the nearest list).
+
+with
+
+reports as (
+
+    select report_id, cast(fiscal_year as integer) as fiscal_year
+    from {{ ref('dim_report') }}
+
+),
+
+function_seed as (
+
+    select
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(func_code as varchar) as func_code,
+        func_name
+    from {{ ref('function_classification') }}
+
+),
+
+economic_seed as (
+
+    select cast(econ_code as varchar) as econ_code, econ_name
+    from {{ ref('economic_classification') }}
+
+),
+
+seed_years as (
+
+    select distinct fiscal_year from function_seed
+
+),
+
+report_seed_year as (
+
+    select
+        r.report_id,
+        coalesce(
+            max(y.fiscal_year) filter (where y.fiscal_year <= r.fiscal_year),
+            min(y.fiscal_year)
+        ) as seed_year
+    from reports as r
+    cross join seed_years as y
+    group by r.report_id
+
+),
+
+printed_functional as (
+
+    select distinct
+        f.report_id,
+        cast(f.table_no as integer) as table_no,
+        f.func_code,
+        f.func_name
+    from {{ ref('fct_functional') }} as f
+    where f.func_code is not null
+
+),
+
+functional_matched as (
+
+    select
+        p.*,
+        s.func_code is not null as is_known,
+        s.func_name as seed_name
+    from printed_functional as p
+    left join report_seed_year as y
+        on y.report_id = p.report_id
+    left join function_seed as s
+        on s.fiscal_year = y.seed_year and s.func_code = p.func_code
+
+),
+
+printed_economic as (
+
+    select distinct report_id, 6 as table_no, econ_code, econ_name
+    from {{ ref('fct_economic') }}
+    where econ_code is not null
+
+),
+
+economic_matched as (
+
+    select
+        p.*,
+        s.econ_code is not null as is_known,
+        s.econ_name as seed_name
+    from printed_economic as p
+    left join economic_seed as s
+        on s.econ_code = p.econ_code
+
+),
+
+unioned as (
+
+    select
+        report_id,
+        'func_code_known' as check_name,
+        'error' as severity,
+        table_no,
+        {{ check_table_label('table_no') }} || ' ' || func_code as subject,
+        bool_or(is_known) as is_ok
+    from functional_matched
+    group by all
+
+    union all
+
+    select
+        report_id,
+        'func_name_matches' as check_name,
+        'warning' as severity,
+        table_no,
+        {{ check_table_label('table_no') }} || ' ' || func_code || ' ' || coalesce(func_name, '')
+            || ' | seed: ' || seed_name as subject,
+        {{ check_normalize_name('func_name') }} = {{ check_normalize_name('seed_name') }} as is_ok
+    from functional_matched
+    where is_known
+
+    union all
+
+    select
+        report_id,
+        'econ_code_known' as check_name,
+        'error' as severity,
+        table_no,
+        '06 ' || econ_code as subject,
+        bool_or(is_known) as is_ok
+    from economic_matched
+    group by all
+
+    union all
+
+    select
+        report_id,
+        'econ_name_matches' as check_name,
+        'warning' as severity,
+        table_no,
+        '06 ' || econ_code || ' ' || coalesce(econ_name, '') || ' | seed: ' || seed_name as subject,
+        {{ check_normalize_name('econ_name') }} = {{ check_normalize_name('seed_name') }} as is_ok
+    from economic_matched
+    where is_known
+
+)
+
+select
+    report_id,
+    'codes' as family,
+    check_name,
+    severity,
+    table_no,
+    subject,
+    cast(1 as decimal(18, 2)) as expected,
+    cast(case when is_ok then 1 else 0 end as decimal(18, 2)) as observed,
+    cast(case when is_ok then 0 else -1 end as decimal(18, 2)) as difference,
+    cast(0 as decimal(18, 2)) as tolerance,
+    cast(null as integer) as n_addends
+from unioned

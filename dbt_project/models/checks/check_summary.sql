@@ -1,0 +1,346 @@
+-- Checks 3 and 4 of issue 4: the two summary tables 01 and 04 (fct_summary), within themselves and
+-- against 02, 03 and 05 (fct_functional).
+--   line_sum               本年收入合计 = Σ the income lines above it; 本年支出合计 = Σ the 类 lines above it
+--                          (01 and 04, per measure)
+--   grand_total            income 总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余 (01) /
+--                          + 年初财政拨款结转和结余 (04); expenditure 总计 = 本年支出合计 + 结余分配 +
+--                          年末结转和结余 (per measure)
+--   totals_equal           income 总计 = expenditure 总计
+--   opening_detail         04 年初财政拨款结转和结余 = Σ the fund lines printed under it
+--   row_total              04 expenditure lines: 合计 = 一般公共预算 + 政府性基金 + 国有资本经营
+--   class_vs_03            01 each expenditure 类 line = that 类's 本年支出合计 in 03
+--   income_total_vs_02     01 本年收入合计 = 02 合计 本年收入合计
+--   expenditure_total_vs_03  01 本年支出合计 = 03 合计 本年支出合计
+--   class_vs_05            04 each 类's 一般公共预算财政拨款 = that 类's total in 05
+--   appropriation_vs_01    04 income 一般公共预算 / 政府性基金 / 国有资本经营 财政拨款 = 01's line
+-- Lines are found by label (item_zh without white space and ordinal) and by their order (line_no).
+-- observed is the printed amount of the subject, expected what the other cells imply.
+
+with
+
+summary as (
+
+    select
+        report_id,
+        cast(table_no as integer) as table_no,
+        side,
+        cast(line_no as integer) as line_no,
+        item_zh,
+        func_class_code,
+        measure,
+        amount
+    from {{ ref('fct_summary') }}
+    where cast(table_no as integer) in (1, 4)
+
+),
+
+functional as (
+
+    select report_id, cast(table_no as integer) as table_no, func_code, func_level, measure, amount
+    from {{ ref('fct_functional') }}
+
+),
+
+-- the line number of 本年收入合计 / 本年支出合计 and of 总计, per table and side
+anchors as (
+
+    select
+        report_id,
+        table_no,
+        side,
+        min(line_no) filter (where item_zh in ('本年收入合计', '本年支出合计')) as year_total_line,
+        min(line_no) filter (where item_zh = '总计') as grand_total_line
+    from summary
+    group by all
+
+),
+
+lines as (
+
+    select
+        s.*,
+        a.year_total_line,
+        a.grand_total_line,
+        {{ check_table_label('s.table_no') }} || ' ' || s.side || ' ' || s.item_zh || ' ' || s.measure as line_subject
+    from summary as s
+    inner join anchors as a
+        on a.report_id = s.report_id and a.table_no = s.table_no and a.side = s.side
+
+),
+
+---------- within 01 / 04
+
+line_sums as (
+
+    select
+        t.report_id,
+        'line_sum' as check_name,
+        t.table_no,
+        t.line_subject as subject,
+        {{ check_amount('sum(p.amount)') }} as expected,
+        {{ check_amount('t.amount') }} as observed,
+        count(p.amount) as n_addends
+    from lines as t
+    left join lines as p
+        on  p.report_id = t.report_id and p.table_no = t.table_no and p.side = t.side
+        and p.measure = t.measure and p.line_no < t.line_no
+    where t.line_no = t.year_total_line
+    group by t.report_id, t.table_no, t.line_subject, t.amount
+    having not (t.amount is null and count(p.amount) = 0)
+
+),
+
+grand_totals as (
+
+    select
+        t.report_id,
+        'grand_total' as check_name,
+        t.table_no,
+        t.line_subject as subject,
+        {{ check_amount('sum(p.amount)') }} as expected,
+        {{ check_amount('t.amount') }} as observed,
+        count(p.amount) as n_addends
+    from lines as t
+    left join lines as p
+        on  p.report_id = t.report_id and p.table_no = t.table_no and p.side = t.side
+        and p.measure = t.measure
+        and p.line_no >= t.year_total_line and p.line_no < t.line_no
+        and (
+            p.line_no = p.year_total_line
+            or (p.side = 'income' and (p.item_zh like '使用非财政拨款结余%' or p.item_zh like '%年初%结转%结余%'))
+            or (p.side = 'expenditure' and (p.item_zh = '结余分配' or p.item_zh like '%年末%结转%结余%'))
+        )
+    where t.line_no = t.grand_total_line
+    group by t.report_id, t.table_no, t.line_subject, t.amount
+    having not (t.amount is null and count(p.amount) = 0)
+
+),
+
+totals_equal as (
+
+    select
+        i.report_id,
+        'totals_equal' as check_name,
+        i.table_no,
+        {{ check_table_label('i.table_no') }} || ' 总计' as subject,
+        {{ check_amount('i.amount') }} as expected,
+        {{ check_amount('e.amount') }} as observed,
+        (i.amount is not null)::int as n_addends
+    from lines as i
+    inner join lines as e
+        on  e.report_id = i.report_id and e.table_no = i.table_no
+        and e.side = 'expenditure' and e.line_no = e.grand_total_line
+        and e.measure = case i.table_no when 1 then 'amount' else 'total' end
+    where i.side = 'income' and i.line_no = i.grand_total_line and i.measure = 'amount'
+      and coalesce(i.amount, e.amount) is not null
+
+),
+
+opening_details as (
+
+    select
+        t.report_id,
+        'opening_detail' as check_name,
+        t.table_no,
+        t.line_subject as subject,
+        {{ check_amount('sum(p.amount)') }} as expected,
+        {{ check_amount('t.amount') }} as observed,
+        count(p.amount) as n_addends
+    from lines as t
+    inner join lines as p
+        on  p.report_id = t.report_id and p.table_no = t.table_no and p.side = t.side
+        and p.measure = t.measure
+        and p.line_no > t.line_no and p.line_no < coalesce(t.grand_total_line, 2147483647)
+        and p.item_zh is not null
+    where t.table_no = 4 and t.side = 'income' and t.item_zh like '%年初%结转%结余%'
+    group by t.report_id, t.table_no, t.line_subject, t.amount
+    having not (t.amount is null and count(p.amount) = 0)
+
+),
+
+fund_row_totals as (
+
+    select
+        report_id,
+        table_no,
+        {{ check_table_label('table_no') }} || ' ' || coalesce(func_class_code, item_zh, 'line ' || line_no) as subject,
+        max(amount) filter (where measure = 'total') as printed,
+        sum(amount) filter (where measure in ('general_budget', 'government_fund', 'state_capital')) as parts_sum,
+        count(amount) filter (where measure in ('general_budget', 'government_fund', 'state_capital')) as n_addends
+    from summary
+    where table_no = 4 and side = 'expenditure'
+    group by all
+
+),
+
+row_totals as (
+
+    select
+        report_id,
+        'row_total' as check_name,
+        table_no,
+        subject,
+        {{ check_amount('parts_sum') }} as expected,
+        {{ check_amount('printed') }} as observed,
+        n_addends
+    from fund_row_totals
+    where not (printed is null and n_addends = 0)
+
+),
+
+---------- against 02, 03, 05
+
+reports_with as (
+
+    select distinct report_id, table_no from summary
+    union
+    select distinct report_id, table_no from functional
+
+),
+
+classes_01_vs_03 as (
+
+    select
+        coalesce(s.report_id, f.report_id) as report_id,
+        'class_vs_03' as check_name,
+        1 as table_no,
+        '01 ' || coalesce(s.func_class_code, f.func_code) as subject,
+        {{ check_amount('f.amount') }} as expected,
+        {{ check_amount('s.amount') }} as observed,
+        (f.amount is not null)::int as n_addends
+    from (
+        select report_id, func_class_code, amount
+        from summary
+        where table_no = 1 and side = 'expenditure' and measure = 'amount' and func_class_code is not null
+    ) as s
+    full outer join (
+        select report_id, func_code, amount
+        from functional
+        where table_no = 3 and length(func_code) = 3 and measure = 'total_expenditure'
+    ) as f
+        on f.report_id = s.report_id and f.func_code = s.func_class_code
+    where coalesce(s.amount, f.amount) is not null
+      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = 1)
+      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = 3)
+
+),
+
+classes_04_vs_05 as (
+
+    select
+        coalesce(s.report_id, f.report_id) as report_id,
+        'class_vs_05' as check_name,
+        4 as table_no,
+        '04 ' || coalesce(s.func_class_code, f.func_code) || ' general_budget' as subject,
+        {{ check_amount('f.amount') }} as expected,
+        {{ check_amount('s.amount') }} as observed,
+        (f.amount is not null)::int as n_addends
+    from (
+        select report_id, func_class_code, amount
+        from summary
+        where table_no = 4 and side = 'expenditure' and measure = 'general_budget' and func_class_code is not null
+    ) as s
+    full outer join (
+        select report_id, func_code, amount
+        from functional
+        where table_no = 5 and length(func_code) = 3 and measure = 'total'
+    ) as f
+        on f.report_id = s.report_id and f.func_code = s.func_class_code
+    where coalesce(s.amount, f.amount) is not null
+      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = 4)
+      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = 5)
+
+),
+
+year_totals_vs_functional as (
+
+    select
+        l.report_id,
+        case l.side when 'income' then 'income_total_vs_02' else 'expenditure_total_vs_03' end as check_name,
+        1 as table_no,
+        '01 ' || l.item_zh as subject,
+        {{ check_amount('f.amount') }} as expected,
+        {{ check_amount('l.amount') }} as observed,
+        (f.amount is not null)::int as n_addends
+    from lines as l
+    inner join functional as f
+        on  f.report_id = l.report_id
+        and f.func_level = '合计'
+        and (
+            (l.side = 'income' and f.table_no = 2 and f.measure = 'total_income')
+            or (l.side = 'expenditure' and f.table_no = 3 and f.measure = 'total_expenditure')
+        )
+    where l.table_no = 1 and l.line_no = l.year_total_line and l.measure = 'amount'
+      and coalesce(l.amount, f.amount) is not null
+
+),
+
+appropriation_lines as (
+
+    select
+        report_id,
+        table_no,
+        item_zh,
+        case when item_zh like '一般公共预算%' then 'general_budget'
+             when item_zh like '政府性基金%' then 'government_fund'
+             when item_zh like '国有资本经营%' then 'state_capital' end as fund,
+        amount
+    from lines
+    where side = 'income' and measure = 'amount' and line_no < year_total_line
+
+),
+
+appropriations_04_vs_01 as (
+
+    select
+        coalesce(a.report_id, b.report_id) as report_id,
+        'appropriation_vs_01' as check_name,
+        4 as table_no,
+        '04 ' || coalesce(a.item_zh, regexp_replace(b.item_zh, '收入$', '')) as subject,
+        {{ check_amount('b.amount') }} as expected,
+        {{ check_amount('a.amount') }} as observed,
+        (b.amount is not null)::int as n_addends
+    from (select * from appropriation_lines where table_no = 4 and fund is not null) as a
+    full outer join (select * from appropriation_lines where table_no = 1 and fund is not null) as b
+        on b.report_id = a.report_id and b.fund = a.fund
+    where coalesce(a.amount, b.amount) is not null
+      and coalesce(a.report_id, b.report_id) in (select report_id from reports_with where table_no = 1)
+      and coalesce(a.report_id, b.report_id) in (select report_id from reports_with where table_no = 4)
+
+),
+
+unioned as (
+
+    select * from line_sums
+    union all
+    select * from grand_totals
+    union all
+    select * from totals_equal
+    union all
+    select * from opening_details
+    union all
+    select * from row_totals
+    union all
+    select * from classes_01_vs_03
+    union all
+    select * from classes_04_vs_05
+    union all
+    select * from year_totals_vs_functional
+    union all
+    select * from appropriations_04_vs_01
+
+)
+
+select
+    report_id,
+    'summary' as family,
+    check_name,
+    'error' as severity,
+    table_no,
+    subject,
+    cast(expected as decimal(18, 2)) as expected,
+    cast(observed as decimal(18, 2)) as observed,
+    cast(observed - expected as decimal(18, 2)) as difference,
+    {{ check_tolerance('n_addends') }} as tolerance,
+    cast(n_addends as integer) as n_addends
+from unioned
