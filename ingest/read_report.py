@@ -6,7 +6,6 @@ machine; `ingest.run` writes what it returns.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from .layouts.logical import LogicalTable, assemble
 from .locate import TITLES_ZH, TitleMark, annotate, caption_number, classify_by_header, classify_title, find_titles, unit_of, department_of
 from .metadata import ReportMeta, report_metadata
 from .page_text import PageText, read_pages, squeeze
+from .pdf_source import PdfSource, check_text_layer, image_only_pages, open_pdf
 
 PARSER_VERSION = f"{__version__}+1"
 MAX_CONTINUATION_PAGES = 5
@@ -46,20 +46,14 @@ class Report:
     sha256: str
     page_count: int
     meta: ReportMeta
+    size_bytes: int | None = None
+    producer: str | None = None
     tables: dict[int, FoundTable] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def report_id(self) -> str:
         return self.sha256[:16]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _candidate_pages(pages: list[PageText], marks: list[TitleMark]) -> list[int]:
@@ -103,12 +97,24 @@ def _lines_between(page: PageText, top: float, bottom: float):
     return [ln for ln in page.lines if bottom <= (ln.y0 + ln.y1) / 2 <= top]
 
 
-def read_report(path: Path | str, *, sha256: str | None = None) -> Report:
+def read_report(path: Path | str, *, workdir: Path | None = None) -> Report:
+    """Read one final-accounts PDF. Raises an `IngestError` subclass for a file that cannot be read."""
     path = Path(path)
-    pages = read_pages(path)
+    with open_pdf(path, workdir=workdir) as source:
+        pages = read_pages(source.path)
+        check_text_layer(source, [p.text for p in pages])
+        report = _read_tables(path, source, pages)
+        scanned = image_only_pages(source, [p.text for p in pages])
+        if scanned:
+            report.warnings.append(f"pages {', '.join(map(str, scanned))} are images without text (scanned); "
+                                   "they were not read (OCR is not supported yet)")
+        return report
+
+
+def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report:
     marks = find_titles(pages)
     candidates = _candidate_pages(pages, marks)
-    parts = find_tables(str(path), candidates, need_table={m.page for m in marks})
+    parts = find_tables(str(source.path), candidates, need_table={m.page for m in marks})
     by_page = {p.page: p for p in pages}
 
     events: list[tuple[int, float, int, object]] = []
@@ -151,7 +157,7 @@ def read_report(path: Path | str, *, sha256: str | None = None) -> Report:
             last_part_page = part.page
 
     meta = report_metadata(pages, [m for m, _ in groups])
-    report = Report(sha256 or sha256_of(path), len(pages), meta)
+    report = Report(source.sha256, len(pages), meta, size_bytes=source.size_bytes, producer=source.producer)
     for mark, group_parts in groups:
         table = assemble(mark.table_no, group_parts)
         table_no = mark.table_no
