@@ -1,0 +1,71 @@
+-- Amount columns with their measure: the header path (header_zh) matched against the
+-- measure_labels seed of the same table. For 公开09表 the path holds the stage (预算数 / 决算数) above
+-- or below the category and sometimes a "三公"经费 caption on top; the stage is taken out and the rest
+-- matched, so the measure is the 三公 item.
+
+with
+
+table_columns as (
+
+    select * from {{ ref('stg_juesuan__table_columns') }}
+
+),
+
+measure_labels as (
+
+    select * from {{ ref('measure_labels') }}
+
+),
+
+amount_columns as (
+
+    select
+        *,
+        string_split(header_key, '/') as header_segments
+    from table_columns
+    where role = 'amount'
+
+),
+
+keyed as (
+
+    select
+        report_id,
+        table_no,
+        col_no,
+        block_no,
+        header_zh,
+        case
+            when table_no = 9 and list_contains(header_segments, '预算数') then 'budget'
+            when table_no = 9 and list_contains(header_segments, '决算数') then 'actual'
+        end as stage,
+        case
+            when table_no = 9
+                then array_to_string(
+                    list_filter(
+                        header_segments,
+                        lambda s: s not in ('预算数', '决算数') and s not like '%三公%'
+                    ),
+                    '/'
+                )
+            else header_key
+        end as match_key
+    from amount_columns
+
+),
+
+measured as (
+
+    select
+        keyed.*,
+        measure_labels.measure,
+        measure_labels.measure_zh
+    from keyed
+    left join measure_labels
+        on measure_labels.table_no = keyed.table_no
+        -- the pattern must match the end of the path; parent labels (收入/, 本年支出/…) may precede it
+        and regexp_full_match(keyed.match_key, '(.*/)?(' || measure_labels.header_pattern || ')')
+
+)
+
+select * from measured

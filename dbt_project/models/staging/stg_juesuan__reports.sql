@@ -1,0 +1,33 @@
+with
+
+source as (
+
+    select * from {{ source('juesuan', 'reports') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        report_id,
+        source_file,
+        sha256,
+
+        ---------- text
+        {{ squash('title') }} as title,
+        {{ squash('region') }} as region,
+        {{ squash('department') }} as department,
+        unit,
+        producer,
+
+        ---------- numerics
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(page_count as integer) as page_count
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,178 @@
+"""Run the dbt project (seeds, models, tests) against a warehouse file.
+
+`run_dbt` is what `juesuan build` calls after ingest: `dbt build` (seeds, models and their data tests,
+in dependency order) through dbt's programmatic entry point `dbtRunner`, with the project and its
+profile in `dbt_project/` and the warehouse path passed in JUESUAN_WAREHOUSE. Failing data tests are
+results, not exceptions: the outcome lists them for the caller to report. dbt's logs and target
+directory stay inside `dbt_project/` (git-ignored) unless other paths are given.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+DEFAULT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+WAREHOUSE_ENV = "JUESUAN_WAREHOUSE"
+
+
+@dataclass(frozen=True)
+class DbtFailure:
+    """One node that did not pass: a model/seed that errored or a data test that failed or errored."""
+
+    name: str  # node name, e.g. fct_functional or not_null_fct_functional_measure
+    resource_type: str  # model, seed, test, unit_test
+    status: str  # error, fail, warn, skipped
+    message: str  # dbt's message, e.g. "Got 3 results, configured to fail if != 0"
+    failures: int | None = None  # failing rows of a data test
+
+
+@dataclass
+class DbtOutcome:
+    success: bool
+    models_passed: int = 0
+    models_failed: int = 0
+    seeds_passed: int = 0
+    seeds_failed: int = 0
+    tests_passed: int = 0
+    tests_failed: int = 0
+    tests_warned: int = 0
+    skipped: int = 0
+    failures: list[DbtFailure] = field(default_factory=list)
+    warnings: list[DbtFailure] = field(default_factory=list)
+    error: str | None = None  # set when dbt could not run at all (compilation error, bad profile…)
+
+    def summary(self) -> str:
+        text = (
+            f"dbt build: {self.models_passed} models ok, {self.models_failed} failed; "
+            f"{self.seeds_passed} seeds ok; {self.tests_passed} tests passed, {self.tests_failed} failed, "
+            f"{self.tests_warned} warned; {self.skipped} skipped"
+        )
+        if self.error:
+            text += f"\ndbt error: {self.error}"
+        for f in self.failures:
+            text += f"\n  {f.status.upper()} {f.resource_type} {f.name}: {f.message}"
+        return text
+
+
+@contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+@contextmanager
+def _cwd(path: Path) -> Iterator[None]:
+    old = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def run_dbt(
+    warehouse: Path,
+    *,
+    project_dir: Path | None = None,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+    select: list[str] | None = None,
+    exclude: list[str] | None = None,
+) -> DbtOutcome:
+    """`dbt build` (seeds + models + data tests) against the DuckDB file `warehouse`.
+
+    Returns the outcome; never raises for failing tests or models. `target_path`/`log_path` default
+    to `target/` and `logs/` inside the project; give other ones to run several builds at once.
+    """
+    from dbt.cli.main import dbtRunner
+
+    project = Path(project_dir or DEFAULT_PROJECT_DIR).resolve()
+    args = [
+        "build",
+        "--project-dir", str(project),
+        "--profiles-dir", str(project),
+        "--target-path", str(Path(target_path).resolve() if target_path else project / "target"),
+        "--log-path", str(Path(log_path).resolve() if log_path else project / "logs"),
+        "--quiet",
+        "--no-use-colors",
+    ]
+    if select:
+        args += ["--select", *select]
+    if exclude:
+        args += ["--exclude", *exclude]
+
+    # dbt-duckdb reads seed CSVs by paths relative to the working directory: run from the project
+    with _env(WAREHOUSE_ENV, str(Path(warehouse).resolve())), _cwd(project):
+        res = dbtRunner().invoke(args)
+    _release_duckdb()
+
+    outcome = DbtOutcome(success=bool(res.success))
+    if res.exception is not None:
+        outcome.error = str(res.exception).strip()
+    results = getattr(res.result, "results", None) or []
+    for r in results:
+        node = r.node
+        rtype = str(getattr(node.resource_type, "value", node.resource_type))
+        status = str(getattr(r.status, "value", r.status))
+        entry = DbtFailure(
+            name=node.name,
+            resource_type=rtype,
+            status=status,
+            message=(r.message or "").strip(),
+            failures=getattr(r, "failures", None),
+        )
+        if rtype in ("test", "unit_test"):
+            if status == "pass":
+                outcome.tests_passed += 1
+            elif status == "warn":
+                outcome.tests_warned += 1
+                outcome.warnings.append(entry)
+            elif status == "skipped":
+                outcome.skipped += 1
+            else:
+                outcome.tests_failed += 1
+                outcome.failures.append(entry)
+        elif rtype == "seed":
+            if status == "success":
+                outcome.seeds_passed += 1
+            elif status == "skipped":
+                outcome.skipped += 1
+            else:
+                outcome.seeds_failed += 1
+                outcome.failures.append(entry)
+        else:
+            if status == "success":
+                outcome.models_passed += 1
+            elif status == "skipped":
+                outcome.skipped += 1
+            else:
+                outcome.models_failed += 1
+                outcome.failures.append(entry)
+    outcome.success = bool(res.success) and not outcome.failures and outcome.error is None
+    return outcome
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process, so that the caller (or a
+    later read-only connection) can open the warehouse file again."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        with DuckDBConnectionManager._LOCK:
+            env = DuckDBConnectionManager._ENV
+            if env is not None:
+                env.close()
+            DuckDBConnectionManager._ENV = None
+    except Exception:  # pragma: no cover - best effort, depends on dbt-duckdb internals
+        pass
