@@ -1,26 +1,104 @@
 """Run Camelot on the pages that hold tables and turn each table it finds into rows of printed cells.
 
-Camelot's lattice grid is the union of every ruled line in a table's area, so a table that holds the end of
-one part and the header of the next (or a merged header cell) comes out with extra, partly empty columns.
-`printed_rows` undoes that: it merges neighbouring grid cells that have no ruling between them, giving each
-row the cells as they were printed, with their x extent. Text is assigned to cells by Camelot with a small
-character margin, so that an amount printed right after a label (…养老支出 64.51) is read as its own word and
-lands in its own cell.
+Camelot finds the tables and their ruled grid. Two things are then done differently from Camelot's own
+cell texts, because real reports defeat them:
+
+* Camelot's grid is the union of every ruling in a table's area, so a table holding the end of one part and
+  the header of the next (or a merged header cell) has extra, partly empty columns. `printed_rows` merges
+  neighbouring grid cells that have no ruling between them, giving each row the cells as printed.
+* Text is placed in cells character by character, from pdfium's tight glyph boxes. Camelot places whole
+  text lines, with glyph boxes that can hang below a row (a row at the foot of a page loses its text) and
+  that run a label and the amount after it into one cell; by character, an amount printed right after a
+  label lands in its own cell, and doubled glyphs of fake-bold text are dropped.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import warnings
 from dataclasses import dataclass, field
 
 import camelot
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 log = logging.getLogger(__name__)
 
-# Small margins make each word its own text line, so camelot never runs a label and the next cell's
-# amount together (see module docstring).
-LAYOUT_KWARGS = {"char_margin": 0.2, "word_margin": 0.05}
+
+@dataclass(frozen=True)
+class Char:
+    """A character: its ink's left and right, its baseline and font size (so that '.' and '一' of one line
+    share a middle, unlike their tight boxes)."""
+
+    text: str
+    x0: float
+    x1: float
+    baseline: float
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return self.baseline + 0.35 * self.size
+
+
+def page_chars(pdf: pdfium.PdfDocument, page_no: int) -> list[Char]:
+    """Every visible character of a page (PDF points, origin bottom left)."""
+    page = pdf[page_no - 1]
+    textpage = page.get_textpage()
+    chars: list[Char] = []
+    x, y = ctypes.c_double(), ctypes.c_double()
+    try:
+        for i in range(textpage.count_chars()):
+            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+            if not code or chr(code).isspace() or pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
+                continue
+            left, bottom, right, top = textpage.get_charbox(i)
+            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i) or (top - bottom) or 1.0
+            if pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
+                baseline = y.value
+            else:
+                baseline = bottom
+            char = Char(chr(code), left, right, baseline, size)
+            if chars and _doubled(chars[-1], char):
+                continue  # fake bold: the same glyph drawn again a hair to the side
+            chars.append(char)
+    finally:
+        textpage.close()
+        page.close()
+    return chars
+
+
+def _doubled(a: Char, b: Char) -> bool:
+    if a.text != b.text:
+        return False
+    width = max(a.x1 - a.x0, b.x1 - b.x0, 0.1)
+    return abs(a.x0 - b.x0) < 0.3 * width and abs(a.baseline - b.baseline) < 0.3 * width
+
+
+def cell_text(chars: list[Char]) -> str:
+    """Characters of one cell in reading order: lines top to bottom, a space where a gap is wide."""
+    if not chars:
+        return ""
+    chars = sorted(chars, key=lambda c: -c.cy)
+    lines: list[list[Char]] = []
+    for char in chars:
+        if lines and abs(lines[-1][0].cy - char.cy) < 0.5 * char.size:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+        text = line[0].text
+        for prev, char in zip(line, line[1:]):
+            text += (" " if char.x0 - prev.x1 > 0.6 * max(prev.size, char.size) else "") + char.text
+        out.append(text)
+    return "\n".join(out)
 
 
 @dataclass
@@ -56,25 +134,32 @@ class CamelotPart:
         return self.bbox[1]
 
 
-def _clean(text: str) -> str:
-    return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
-
-
-def printed_rows(table) -> list[list[PrintedCell]]:
-    """Rows of printed cells: grid cells merged across columns where no vertical ruling separates them."""
+def printed_rows(table, chars: list[Char]) -> list[list[PrintedCell]]:
+    """Rows of printed cells: grid cells merged across columns where no vertical ruling separates them,
+    each holding the characters whose centre lies inside it."""
+    row_edges = table.rows  # (top, bottom) pairs, top to bottom
+    col_edges = table.cols  # (left, right) pairs
+    x0, y0, x1, y1 = table._bbox
+    placed: dict[tuple[int, int], list[Char]] = {}
+    for char in chars:
+        if not (x0 - 1 <= char.cx <= x1 + 1 and y0 - 1 <= char.cy <= y1 + 1):
+            continue
+        r = next((i for i, (top, bottom) in enumerate(row_edges) if bottom - 1 <= char.cy <= top + 1), None)
+        c = next((i for i, (left, right) in enumerate(col_edges) if left - 1 <= char.cx <= right + 1), None)
+        if r is not None and c is not None:
+            placed.setdefault((r, c), []).append(char)
     rows = []
-    for row in table.cells:
-        groups: list[list] = []
+    for r, row in enumerate(table.cells):
+        groups: list[list[int]] = []
         for index, cell in enumerate(row):
             if index == 0 or cell.left or row[index - 1].right:
-                groups.append([cell])
+                groups.append([index])
             else:
-                groups[-1].append(cell)
+                groups[-1].append(index)
         printed = []
         for group in groups:
-            texts = [_clean(c.text) for c in group if _clean(c.text)]
-            printed.append(PrintedCell(group[0].x1, group[-1].x2, " ".join(texts),
-                                       any(c.top for c in group)))
+            text = cell_text([ch for c in group for ch in placed.get((r, c), [])])
+            printed.append(PrintedCell(row[group[0]].x1, row[group[-1]].x2, text, any(row[c].top for c in group)))
         rows.append(printed)
     return rows
 
@@ -84,13 +169,12 @@ def _read(path: str, pages: list[int], **kwargs):
         return []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return list(camelot.read_pdf(path, pages=",".join(map(str, pages)), flavor="lattice",
-                                     layout_kwargs=LAYOUT_KWARGS, **kwargs))
+        return list(camelot.read_pdf(path, pages=",".join(map(str, pages)), flavor="lattice", **kwargs))
 
 
-def _to_part(table, flavor: str) -> CamelotPart:
+def _to_part(table, flavor: str, chars: list[Char]) -> CamelotPart:
     report = table.parsing_report
-    return CamelotPart(page=int(report["page"]), bbox=tuple(table._bbox), rows=printed_rows(table),
+    return CamelotPart(page=int(report["page"]), bbox=tuple(table._bbox), rows=printed_rows(table, chars),
                        row_tops=[r[1] for r in table.rows], accuracy=float(report.get("accuracy") or 0.0),
                        flavor=flavor)
 
@@ -102,11 +186,23 @@ def find_tables(path: str, pages: list[int], need_table: set[int] | None = None)
     title was printed there) on which it finds nothing are read again with the combined engine, which also
     renders the page, for rules drawn as filled shapes or images that the vector engine does not see.
     """
-    parts = [_to_part(t, "lattice/vector") for t in _read(path, pages, engine="vector")]
-    found = {p.page for p in parts}
-    retry = sorted((need_table or set()) - found)
-    if retry:
-        log.info("no ruled table found by the vector engine on pages %s; rendering them", retry)
-        parts += [_to_part(t, "lattice/combined") for t in _read(path, retry, engine="combined")]
+    pdf = pdfium.PdfDocument(path)
+    chars: dict[int, list[Char]] = {}
+
+    def part(table, flavor: str) -> CamelotPart:
+        page_no = int(table.parsing_report["page"])
+        if page_no not in chars:
+            chars[page_no] = page_chars(pdf, page_no)
+        return _to_part(table, flavor, chars[page_no])
+
+    try:
+        parts = [part(t, "lattice/vector") for t in _read(path, pages, engine="vector")]
+        found = {p.page for p in parts}
+        retry = sorted((need_table or set()) - found)
+        if retry:
+            log.info("no ruled table found by the vector engine on pages %s; rendering them", retry)
+            parts += [part(t, "lattice/combined") for t in _read(path, retry, engine="combined")]
+    finally:
+        pdf.close()
     parts.sort(key=lambda p: (p.page, -p.top))
     return [p for p in parts if any(c.text for row in p.rows for c in row)]

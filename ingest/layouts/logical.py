@@ -84,7 +84,7 @@ def _subset(a: list[float], b: list[float], tolerance: float = 2.0) -> bool:
     return all(any(abs(x - y) <= tolerance for y in b) for x in a)
 
 
-def _segments(part: CamelotPart) -> list[_Segment]:
+def _segments(part: CamelotPart, continuation: bool) -> list[_Segment]:
     """Split a part where a header repeats after body rows, or where the column rulings change (two parts
     of a table printed one under the other with different column widths)."""
     segments = [_Segment(part.page)]
@@ -107,8 +107,11 @@ def _segments(part: CamelotPart) -> list[_Segment]:
         band = sorted(set(band) | set(edges))
         if C.is_data_row(texts):
             current.body.append(row)
-        elif not current.body:
+        elif not current.body and (not continuation or current.header or C.is_header_row(texts)
+                                   or C.is_column_numbers_row(texts)):
             current.header.append(row)
+        elif not current.body and not current.header and len(segments) == 1:
+            current.body.append(row)  # the rest of a row broken across the page: joined to the row before
         elif C.is_header_row(texts) or C.is_column_numbers_row(texts):
             segments.append(_Segment(part.page, header=[row]))
             band = edges
@@ -208,8 +211,14 @@ def _split_run_ons(cells: list[str | None], columns: list[Column]) -> None:
             raise TableParseError(f"two amounts in one cell: '{text}'")
 
 
+def _is_fragment(cells: list[str | None], columns: list[Column]) -> bool:
+    """A row holding only text in name columns: no code, no amount, no 行次."""
+    filled = [(col, text) for col, text in zip(columns, cells) if text]
+    return bool(filled) and all(col.role == "name" and not C.is_data_row([text]) for col, text in filled)
+
+
 def assemble(table_no: int, parts: list[CamelotPart]) -> LogicalTable:
-    segments = [s for part in parts for s in _segments(part)]
+    segments = [s for i, part in enumerate(parts) for s in _segments(part, continuation=i > 0)]
     if not segments:
         return LogicalTable(table_no, [], [], sorted({p.page for p in parts}), None, None)
     first = segments[0]
@@ -240,10 +249,18 @@ def assemble(table_no: int, parts: list[CamelotPart]) -> LogicalTable:
                     columns[i].header.append(squeeze(text))
                 cells[i] = None
     _assign_roles(columns, [cells for _, cells in body])
+    previous_page = first.page
     for page, cells in body:
         _split_run_ons(cells, columns)
-        if any(c is not None for c in cells):
+        if not any(c is not None for c in cells):
+            continue
+        last = rows[-1] if rows and rows[-1].kind == "body" else None
+        if last is not None and page != previous_page and _is_fragment(cells, columns):
+            # a label wrapped over the page break: its last line is printed in a row of its own
+            last.cells = [a if b is None else (b if a is None else a + "\n" + b) for a, b in zip(last.cells, cells)]
+        else:
             rows.append(LogicalRow("body", page, cells))
+        previous_page = page
     accuracy = min(p.accuracy for p in parts) if parts else None
     flavors = sorted({p.flavor for p in parts})
     return LogicalTable(table_no, columns, rows, sorted({p.page for p in parts}), accuracy, ",".join(flavors))

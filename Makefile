@@ -1,0 +1,32 @@
+# juesuan — make targets. `make build` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WAREHOUSE ?= data/warehouse.duckdb
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install build ingest check test docs bench accuracy nightly clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with its test tools
+
+build: $(STAMP) ## build the warehouse $(WAREHOUSE) from data/samples/ (ingest, dbt build, checks)
+	$(BIN)/juesuan build --warehouse $(WAREHOUSE) data/samples/
+
+ingest: $(STAMP) ## read data/samples/ into the raw schema only
+	$(BIN)/juesuan ingest --warehouse $(WAREHOUSE) data/samples/
+
+test: $(STAMP) ## run the test suite (real PDFs, camelot, DuckDB, dbt build, GX)
+	$(BIN)/pytest -q
+
+clean: ## remove the virtualenv, the warehouse and dbt's build output
+	rm -rf $(VENV) dbt_project/target dbt_project/logs $(WAREHOUSE) $(WAREHOUSE).wal

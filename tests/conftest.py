@@ -1,0 +1,59 @@
+"""Shared fixtures: the sample PDFs, the published golden text beside them, and warehouses built from them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ helpers: golden, badfiles, synth
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return ROOT / "data" / "samples"
+
+
+@pytest.fixture(scope="session")
+def real_dir() -> Path:
+    path = SHARED / "real"
+    if not path.is_dir():
+        pytest.skip(f"{path} is not here (../shared/real beside the project)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def golden():
+    import golden as golden_module
+
+    return golden_module.load_golden()
+
+
+@pytest.fixture(scope="session")
+def sample_raw(tmp_path_factory, samples_dir) -> Path:
+    """A DuckDB file after `juesuan ingest` of both sample PDFs (raw schema only)."""
+    from ingest.run import ingest
+
+    path = tmp_path_factory.mktemp("raw") / "warehouse.duckdb"
+    summary = ingest([samples_dir], path, jobs=1)
+    assert not summary.failed, summary.failed
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory, samples_dir) -> Path:
+    """A DuckDB file after a real `juesuan build` of both sample PDFs: ingest, dbt build, GX checks."""
+    from click.testing import CliRunner
+
+    from ingest.cli import cli
+
+    path = tmp_path_factory.mktemp("built") / "warehouse.duckdb"
+    result = CliRunner().invoke(cli, ["build", "--warehouse", str(path), str(samples_dir)])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return path
