@@ -25,6 +25,10 @@ import pypdfium2.raw as pdfium_c
 
 log = logging.getLogger(__name__)
 
+# Camelot rejects a grid whose text lines do not fill it; with small margins each word is its own text line,
+# so mostly empty tables (07 and 08 published blank) are still accepted.
+LAYOUT_KWARGS = {"char_margin": 0.2, "word_margin": 0.05}
+
 
 @dataclass(frozen=True)
 class Char:
@@ -58,7 +62,10 @@ def page_chars(pdf: pdfium.PdfDocument, page_no: int) -> list[Char]:
             if not code or chr(code).isspace() or pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
                 continue
             left, bottom, right, top = textpage.get_charbox(i)
-            size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i) or (top - bottom) or 1.0
+            # the loose box spans the font's ascent to descent at the size drawn (GetFontSize ignores the
+            # text matrix, which WPS uses to scale 1-point fonts)
+            loose = textpage.get_charbox(i, loose=True)
+            size = max(loose[3] - loose[1], top - bottom, 0.5) / 1.2
             if pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
                 baseline = y.value
             else:
@@ -169,7 +176,8 @@ def _read(path: str, pages: list[int], **kwargs):
         return []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return list(camelot.read_pdf(path, pages=",".join(map(str, pages)), flavor="lattice", **kwargs))
+        return list(camelot.read_pdf(path, pages=",".join(map(str, pages)), flavor="lattice",
+                                     layout_kwargs=LAYOUT_KWARGS, **kwargs))
 
 
 def _to_part(table, flavor: str, chars: list[Char]) -> CamelotPart:
