@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES_DIR = Path("/work/shared/samples")
+SAMPLES_DIR = ROOT.parent / "shared" / "samples"
 SAMPLE_PDF_DIR = ROOT / "data" / "samples"
 SAMPLE_KEYS = ("jiaozuo-2024", "sanmenxia-2024")
 

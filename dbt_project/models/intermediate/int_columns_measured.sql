@@ -21,7 +21,9 @@ amount_columns as (
 
     select
         *,
-        string_split(header_key, '/') as header_segments
+        -- labels wrapped over lines reach us split by '/' like header levels (本年收入合/计,
+        -- 因公出国/（境）费): match on the path with the separators taken out
+        replace(header_key, '/', '') as collapsed_key
     from table_columns
     where role = 'amount'
 
@@ -36,19 +38,14 @@ keyed as (
         block_no,
         header_zh,
         case
-            when table_no = 9 and list_contains(header_segments, '预算数') then 'budget'
-            when table_no = 9 and list_contains(header_segments, '决算数') then 'actual'
+            when table_no = 9 and collapsed_key like '%预算数%' then 'budget'
+            when table_no = 9 and collapsed_key like '%决算数%' then 'actual'
         end as stage,
         case
             when table_no = 9
-                then array_to_string(
-                    list_filter(
-                        header_segments,
-                        lambda s: s not in ('预算数', '决算数') and s not like '%三公%'
-                    ),
-                    '/'
-                )
-            else header_key
+                -- without the stage (printed above or below the category) and a "三公"经费 caption
+                then regexp_replace(regexp_replace(collapsed_key, '预算数|决算数', '', 'g'), '^.*三公.?经费', '')
+            else collapsed_key
         end as match_key
     from amount_columns
 
@@ -63,8 +60,8 @@ measured as (
     from keyed
     left join measure_labels
         on measure_labels.table_no = keyed.table_no
-        -- the pattern must match the end of the path; parent labels (收入/, 本年支出/…) may precede it
-        and regexp_full_match(keyed.match_key, '(.*/)?(' || measure_labels.header_pattern || ')')
+        -- the pattern must match the end of the path; parent labels (收入, 本年支出…) may precede it
+        and regexp_full_match(keyed.match_key, '.*(' || measure_labels.header_pattern || ')')
 
 )
 
