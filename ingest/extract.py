@@ -87,17 +87,34 @@ def _doubled(a: Char, b: Char) -> bool:
     return abs(a.x0 - b.x0) < 0.3 * width and abs(a.baseline - b.baseline) < 0.3 * width
 
 
+_PUNCTUATION = set("、，。：；,.:;（）()“”")
+
+
 def cell_text(chars: list[Char]) -> str:
-    """Characters of one cell in reading order: lines top to bottom, a space where a gap is wide."""
+    """Characters of one cell in reading order: lines top to bottom, a space where a gap is wide.
+
+    Some fonts (ONLYOFFICE, WPS) draw 、 and ， lower than the line they belong to: punctuation joins the
+    nearest line rather than making one of its own."""
     if not chars:
         return ""
     chars = sorted(chars, key=lambda c: -c.cy)
     lines: list[list[Char]] = []
     for char in chars:
+        if char.text in _PUNCTUATION:
+            continue
         if lines and abs(lines[-1][0].cy - char.cy) < 0.5 * char.size:
             lines[-1].append(char)
         else:
             lines.append([char])
+    for char in chars:
+        if char.text not in _PUNCTUATION:
+            continue
+        nearest = min(lines, key=lambda line: abs(line[0].cy - char.cy), default=None)
+        if nearest is not None and abs(nearest[0].cy - char.cy) < 1.0 * char.size:
+            nearest.append(char)
+        else:
+            lines.append([char])
+            lines.sort(key=lambda line: -line[0].cy)
     out = []
     for line in lines:
         line.sort(key=lambda c: c.x0)

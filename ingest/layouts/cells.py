@@ -13,7 +13,8 @@ PART_CODE = re.compile(r"^\d{2}$")
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 TOTAL_LABELS = {"合计", "总计", "人员经费合计", "公用经费合计", "本年收入合计", "本年支出合计"}
 CODE_PART_LABELS = {"类", "款", "项"}
-HEADER_WORDS = ("项目", "科目", "编码", "代码", "栏次", "行次", "决算数", "预算数", "金额", "类", "款")
+HEADER_WORDS = ("项目", "科目", "编码", "代码", "栏次", "行次", "决算数", "预算数", "金额")
+HEADER_TOKENS = {"类", "款", "项", "收入", "支出", "合计", "小计"}
 TWO_AMOUNTS = re.compile(r"^([-−–]?[\d,]*\d\.\d{2})\s+([-−–]?[\d,]*\d\.\d{2})$")
 LABEL_THEN_AMOUNT = re.compile(r"^(.*[^\d\s.,\-])\s+([-−–]?[\d,]*\d\.\d{2})$", re.S)
 
@@ -53,7 +54,7 @@ def is_header_row(texts: list[str]) -> bool:
     cells = [squeeze(t) for t in texts if squeeze(t)]
     if not cells or is_data_row(texts):
         return False
-    return all(c in ("收入", "支出") for c in cells) or any(any(word in c for word in HEADER_WORDS) for c in cells)
+    return all(c in HEADER_TOKENS for c in cells) or any(any(word in c for word in HEADER_WORDS) for c in cells)
 
 
 def is_column_numbers_row(texts: list[str]) -> bool:

@@ -89,6 +89,10 @@ def _segments(part: CamelotPart, continuation: bool) -> list[_Segment]:
     of a table printed one under the other with different column widths)."""
     segments = [_Segment(part.page)]
     band: list[float] = []
+    texts_of = [[c.text for c in row] for row in part.rows]
+    first_data = next((i for i, t in enumerate(texts_of) if C.is_data_row(t)), len(texts_of))
+    # leading rows of a continuation are header when a header row follows them before the data
+    header_ahead = any(C.is_header_row(t) or C.is_column_numbers_row(t) for t in texts_of[:first_data])
     for index, row in enumerate(part.rows):
         if index in part.title_rows:
             continue
@@ -107,7 +111,7 @@ def _segments(part: CamelotPart, continuation: bool) -> list[_Segment]:
         band = sorted(set(band) | set(edges))
         if C.is_data_row(texts):
             current.body.append(row)
-        elif not current.body and (not continuation or current.header or C.is_header_row(texts)
+        elif not current.body and (not continuation or current.header or header_ahead or C.is_header_row(texts)
                                    or C.is_column_numbers_row(texts)):
             current.header.append(row)
         elif not current.body and not current.header and len(segments) == 1:
@@ -221,6 +225,10 @@ def assemble(table_no: int, parts: list[CamelotPart]) -> LogicalTable:
     segments = [s for i, part in enumerate(parts) for s in _segments(part, continuation=i > 0)]
     if not segments:
         return LogicalTable(table_no, [], [], sorted({p.page for p in parts}), None, None)
+    # a header broken over a page: the next part's header rows continue it
+    while len(segments) > 1 and not segments[0].body:
+        head, nxt = segments[0], segments[1]
+        segments[:2] = [_Segment(head.page, head.header + nxt.header, nxt.body)]
     first = segments[0]
     columns = _grid(first.header + first.body)
     _assign_headers(first.header, columns)
