@@ -12,7 +12,6 @@ from pathlib import Path
 from . import __version__
 from .errors import NotFinalAccounts
 from .extract import CamelotPart, find_tables
-from .layouts.cells import is_decimal_amount
 from .layouts.logical import LogicalTable, assemble
 from .locate import TITLES_ZH, TitleMark, annotate, caption_number, classify_by_header, classify_title, find_titles, unit_of, department_of
 from .metadata import ReportMeta, report_metadata
@@ -65,8 +64,9 @@ def _candidate_pages(pages: list[PageText], marks: list[TitleMark]) -> list[int]
         for page in pages[start:start + MAX_CONTINUATION_PAGES]:
             if page.page in title_pages:
                 break
-            amounts = sum(1 for line in page.lines for word in line.text.split() if is_decimal_amount(word))
-            if amounts < 2:
+            # characters may come as separate runs, even out of order (WPS): count digits and points
+            text = page.compact
+            if sum(ch.isdigit() for ch in text) < 8 or text.count(".") < 2:
                 break
             chosen.add(page.page)
     return sorted(chosen)

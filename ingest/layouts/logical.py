@@ -215,10 +215,18 @@ def _split_run_ons(cells: list[str | None], columns: list[Column]) -> None:
             raise TableParseError(f"two amounts in one cell: '{text}'")
 
 
+_STANDALONE_LABELS = {"总计", "合计", "小计", "结余分配"}
+
+
 def _is_fragment(cells: list[str | None], columns: list[Column]) -> bool:
-    """A row holding only text in name columns: no code, no amount, no 行次."""
+    """The rest of a label wrapped over a page break: a row with text only in name columns (no code, no
+    amount, no 行次). In tables without codes, where rows may print a label alone, only short pieces are."""
     filled = [(col, text) for col, text in zip(columns, cells) if text]
-    return bool(filled) and all(col.role == "name" and not C.is_data_row([text]) for col, text in filled)
+    if not filled or not all(col.role == "name" and not C.is_data_row([text]) for col, text in filled):
+        return False
+    if any(col.role in CODE_ROLES for col in columns):
+        return True
+    return all(len(squeeze(text)) <= 6 and squeeze(text) not in _STANDALONE_LABELS for _, text in filled)
 
 
 def assemble(table_no: int, parts: list[CamelotPart]) -> LogicalTable:
