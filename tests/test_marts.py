@@ -95,9 +95,12 @@ def assert_marts_match_golden(path: Path, golden: dict[str, GoldenReport]) -> No
                 "select region, department_type, unit from marts.dim_report where report_id = ?", [rid]
             ).fetchone()
             assert (region, department_type, unit) == (rep.region, rep.department_type, rep.unit)
-            tables = {r[0] for r in con.execute(
-                "select table_no from marts.report_tables where report_id = ?", [rid]).fetchall()}
-            assert tables == set(rep.tables), f"{rep.key}: tables {sorted(tables)}"
+            tables = {r[0]: (r[1], r[2]) for r in con.execute(
+                "select table_no, title_zh, is_empty from marts.report_tables where report_id = ?",
+                [rid]).fetchall()}
+            assert set(tables) == set(rep.tables), f"{rep.key}: tables {sorted(tables)}"
+            for table_no, t in rep.tables.items():
+                assert tables[table_no] == (t.title_zh, t.is_empty), (rep.key, table_no, tables[table_no])
             for table_no in sorted(rep.tables):
                 expected = Counter(expected_facts(rep, table_no))
                 actual = Counter(_actual_facts(con, rid, table_no))
@@ -225,3 +228,13 @@ def test_warehouse_doc_query_runs(golden_warehouse, index):
     finally:
         con.close()
     assert rows, f"query {index + 1} of docs/warehouse.md returned no rows:\n{query}"
+
+
+def test_warehouse_doc_queries_run_on_sample_build(sample_warehouse):
+    """The same example queries against a real `juesuan build` of the sample PDFs."""
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    try:
+        for index, query in enumerate(_doc_queries()):
+            assert con.execute(query).fetchall(), f"query {index + 1} of docs/warehouse.md returned no rows"
+    finally:
+        con.close()
