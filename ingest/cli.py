@@ -56,7 +56,7 @@ def _run_ingest(inputs: tuple[Path, ...], warehouse: Path, jobs: int | None, pru
     try:
         total = len(collect_inputs(paths))
     except FileNotFoundError as exc:
-        raise click.ClickException(f"{exc}. Give PDF files or folders that hold them.")
+        raise click.UsageError(f"{exc}. Give PDF files or folders that hold them.")
     show = console.is_terminal
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, disable=not show, transient=True) as bar:
