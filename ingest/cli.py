@@ -120,7 +120,7 @@ def build_command(inputs, warehouse, jobs, force, docs):
     if summary.failed:
         status |= EXIT_FILES_FAILED
     outcome = run_dbt(warehouse)
-    console.print(outcome.format() if hasattr(outcome, "format") else str(outcome), highlight=False)
+    console.print(outcome.summary(), highlight=False)
     if not outcome.success:
         status |= EXIT_DBT_FAILED
         sys.exit(status)
