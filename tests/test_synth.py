@@ -3,17 +3,22 @@ renders, and the rendered PDFs carry every amount and label as extractable text.
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import playa
 import pypdfium2 as pdfium
 import pytest
 
-from tests.synth import model
-from tests.synth.model import MEASURES, random_report
-from tests.synth.render import LAYOUTS, facts_for, render, style_for
+if str(Path(__file__).resolve().parents[1]) not in sys.path:   # plain `pytest` puts only tests/ on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.synth import model  # noqa: E402
+from tests.synth.model import MEASURES, random_report  # noqa: E402
+from tests.synth.render import LAYOUTS, facts_for, render, style_for  # noqa: E402
 
 ZERO = Decimal("0.00")
 SEEDS = range(150)

@@ -87,7 +87,7 @@ def style_for(report: Report, layout: str) -> Style:
     if layout == "typeset":
         return Style(layout, caption=rng.choice(["公开{:02d}表", "公开{:02d}表", "公开 {:02d} 表"]),
                      dept_label=rng.choice(["部门：", "单位："]), font_size=rng.choice([7.5, 8, 8.5, 9]),
-                     padding=rng.choice([2, 2.5, 3, 3.5]), repeat_header=rng.random() < 0.8,
+                     padding=rng.choice([2, 2.5, 3, 3.5, 4.5, 5.5]), repeat_header=rng.random() < 0.8,
                      spaced_total=rng.random() < 0.3, share_pages=rng.random() < 0.5,
                      empty_total=rng.choice(["zero", "zero", "blank", "none"]), titles=titles)
     if layout == "shanghai":
@@ -103,16 +103,18 @@ def style_for(report: Report, layout: str) -> Style:
     if layout == "spreadsheet":
         return Style(layout, zero_text=rng.choice(["0.00", "0.00", "0", ""]), thousands=rng.random() < 0.5,
                      caption=rng.choice(["公开 {:02d} 表", "公开{:02d}表", "公开表{:02d}"]),
-                     dept_label=rng.choice(["部门：", "单位：", "编制单位："]), font_size=rng.choice([6.5, 7]),
-                     padding=1.5, repeat_header=rng.random() < 0.5, title_in_grid=True,
+                     dept_label=rng.choice(["部门：", "单位：", "编制单位："]), font_size=rng.choice([6.5, 7, 8]),
+                     padding=rng.choice([1.5, 1.5, 2.5, 4.5, 6]), repeat_header=rng.random() < 0.5, title_in_grid=True,
                      empty_total=rng.choice(["zero", "blank"]), spaced_total=rng.random() < 0.4,
                      landscape_tables=frozenset(range(1, 10)), cover=False, narrative=False, page_numbers=False,
                      wrap_names=True, titles=titles)
     if layout == "unruled":
-        return Style(layout, ruled=False, caption="公开{:02d}表", font_size=8.5, padding=3,
+        return Style(layout, ruled=False, caption="公开{:02d}表", font_size=rng.choice([8, 8.5, 9]),
+                     padding=rng.choice([3, 4, 5]),
                      repeat_header=rng.random() < 0.5, cover=False, empty_total="zero", titles=titles)
     # rotated
-    return Style(layout, caption=rng.choice(["公开{:02d}表", "公开 {:02d} 表"]), font_size=8, padding=2.5,
+    return Style(layout, caption=rng.choice(["公开{:02d}表", "公开 {:02d} 表"]), font_size=rng.choice([7.5, 8, 9]),
+                 padding=rng.choice([2, 2.5, 3.5, 4.5]), repeat_header=rng.random() < 0.7,
                  rotated_tables=frozenset({1, 2, 3, 4}), landscape_tables=frozenset({1, 2, 3, 4}),
                  empty_total="zero", cover=False, titles=titles)
 
@@ -525,6 +527,10 @@ class _Writer:
     def group(self, flowables: list, *, land: bool = False, rotated: bool = False, margin: float = 18 * mm):
         story = list(flowables)
         while story:
+            while story and isinstance(story[0], Spacer):      # no page holding only white space
+                story.pop(0)
+            if not story:
+                break
             self.page += 1
             pw, ph = A4
             if land and not rotated:
