@@ -106,6 +106,8 @@ def run_dbt(
         "--log-path", str(Path(log_path).resolve() if log_path else project / "logs"),
         "--quiet",
         "--no-use-colors",
+        # nothing may reach the network at run time (and no .user.yml id file in the project)
+        "--no-send-anonymous-usage-stats",
     ]
     if select:
         args += ["--select", *select]

@@ -134,6 +134,22 @@ def test_dbt_build_green_on_golden_raw(golden_build):
     assert outcome.tests_passed > 50
 
 
+def test_run_dbt_reports_failing_tests_without_raising(tmp_path, golden):
+    """A header no measure label covers fails a data test; run_dbt returns it instead of raising."""
+    path = tmp_path / "warehouse.duckdb"
+    write_raw(golden, path)
+    con = duckdb.connect(str(path))
+    con.execute("update raw.table_columns set header_zh = '本年支出/未知列' where table_no = 5 and col_no = 2")
+    con.close()
+    outcome = run_dbt(path, target_path=tmp_path / "target", log_path=tmp_path / "logs")
+    assert not outcome.success
+    names = {f.name for f in outcome.failures}
+    assert "not_null_int_columns_measured_measure" in names, outcome.summary()
+    failure = next(f for f in outcome.failures if f.name == "not_null_int_columns_measured_measure")
+    assert failure.status == "fail" and failure.failures == 2  # one column in each report
+    assert outcome.models_failed == 0
+
+
 def test_marts_on_golden_raw(golden_warehouse, golden):
     assert_marts_match_golden(golden_warehouse, golden)
 
