@@ -226,6 +226,7 @@ def test_layout_renders_every_amount_and_label_as_text(tmp_path, layout, seed, u
     render(r, path, layout)
     pages = pdf_text(path)
     assert 5 <= len(pages) <= 15
+    assert all(re.sub(r"[\s\-\d]", "", p) for p in pages), "a page with nothing but a page number"
     text = "\n".join(pages)
     st = style_for(r, layout)
     facts = facts_for(r, layout)
