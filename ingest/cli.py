@@ -112,7 +112,7 @@ def build_command(inputs, warehouse, jobs, force, docs):
 
         juesuan build --warehouse data/warehouse.duckdb data/samples/
     """
-    from .checks import run_checks
+    from .checks import DEFAULT_DOCS_DIR, ChecksError, run_checks
     from .transform import run_dbt
 
     status = 0
@@ -124,7 +124,11 @@ def build_command(inputs, warehouse, jobs, force, docs):
     if not outcome.success:
         status |= EXIT_DBT_FAILED
         sys.exit(status)
-    checks = run_checks(warehouse, docs_dir=(PROJECT_ROOT / "expectations" / "data_docs") if docs else None)
+    try:
+        checks = run_checks(warehouse, docs_dir=DEFAULT_DOCS_DIR if docs else None)
+    except ChecksError as exc:
+        console.print(f"[red]the reconciliation checks could not run[/red]: {exc}", highlight=False)
+        sys.exit(status | EXIT_CHECKS_FAILED)
     console.print(checks.format(), highlight=False)
     if checks.checks_failed:
         status |= EXIT_CHECKS_FAILED

@@ -160,16 +160,22 @@ def _place(row: list[PrintedCell], columns: list[Column], shift: float = 0.0) ->
 
 
 def _assign_headers(header_rows: list[list[PrintedCell]], columns: list[Column]) -> None:
-    for row in header_rows:
-        if C.is_column_numbers_row([c.text for c in row]):
-            continue
+    """Header labels per column, top to bottom. A label whose lines fall into two grid rows of one tall
+    cell (no ruling between them) is one label: 本年收入合 + 计 → 本年收入合计."""
+    last_row: dict[int, int] = {}
+    for r, row in enumerate(header_rows):
+        numbers_row = C.is_column_numbers_row([c.text for c in row])
         for cell in row:
             text = squeeze(cell.text)
-            if not text:
+            if not text or (numbers_row and (text == "栏次" or text.isdigit())):
                 continue
             for i in _covered(cell, columns):
-                if not columns[i].header or columns[i].header[-1] != text:
-                    columns[i].header.append(text)
+                header = columns[i].header
+                if header and not cell.top and last_row.get(i) == r - 1:
+                    header[-1] += text
+                elif not header or header[-1] != text:
+                    header.append(text)
+                last_row[i] = r
 
 
 def _assign_roles(columns: list[Column], body: list[list[str | None]]) -> None:
