@@ -14,77 +14,20 @@ cell texts, because real reports defeat them:
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import warnings
 from dataclasses import dataclass, field
 
 import camelot
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+
+from .page_text import Char, page_chars, same_line
 
 log = logging.getLogger(__name__)
 
 # Camelot rejects a grid whose text lines do not fill it; with small margins each word is its own text line,
 # so mostly empty tables (07 and 08 published blank) are still accepted.
 LAYOUT_KWARGS = {"char_margin": 0.2, "word_margin": 0.05}
-
-
-@dataclass(frozen=True)
-class Char:
-    """A character: its ink's left and right, its baseline and font size (so that '.' and '一' of one line
-    share a middle, unlike their tight boxes)."""
-
-    text: str
-    x0: float
-    x1: float
-    baseline: float
-    size: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return self.baseline + 0.35 * self.size
-
-
-def page_chars(pdf: pdfium.PdfDocument, page_no: int) -> list[Char]:
-    """Every visible character of a page (PDF points, origin bottom left)."""
-    page = pdf[page_no - 1]
-    textpage = page.get_textpage()
-    chars: list[Char] = []
-    x, y = ctypes.c_double(), ctypes.c_double()
-    try:
-        for i in range(textpage.count_chars()):
-            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
-            if not code or chr(code).isspace() or pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
-                continue
-            left, bottom, right, top = textpage.get_charbox(i)
-            # the loose box spans the font's ascent to descent at the size drawn (GetFontSize ignores the
-            # text matrix, which WPS uses to scale 1-point fonts)
-            loose = textpage.get_charbox(i, loose=True)
-            size = max(loose[3] - loose[1], top - bottom, 0.5) / 1.2
-            if pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
-                baseline = y.value
-            else:
-                baseline = bottom
-            char = Char(chr(code), left, right, baseline, size)
-            if chars and _doubled(chars[-1], char):
-                continue  # fake bold: the same glyph drawn again a hair to the side
-            chars.append(char)
-    finally:
-        textpage.close()
-        page.close()
-    return chars
-
-
-def _doubled(a: Char, b: Char) -> bool:
-    if a.text != b.text:
-        return False
-    width = max(a.x1 - a.x0, b.x1 - b.x0, 0.1)
-    return abs(a.x0 - b.x0) < 0.3 * width and abs(a.baseline - b.baseline) < 0.3 * width
 
 
 _PUNCTUATION = set("、，。：；,.:;（）()“”")
@@ -102,7 +45,7 @@ def cell_text(chars: list[Char]) -> str:
     for char in chars:
         if char.text in _PUNCTUATION:
             continue
-        if lines and abs(lines[-1][0].cy - char.cy) < 0.5 * char.size:
+        if lines and same_line(lines[-1], char):
             lines[-1].append(char)
         else:
             lines.append([char])

@@ -6,11 +6,13 @@ that hold no table. Coordinates are PDF points with the origin at the bottom lef
 
 from __future__ import annotations
 
+import ctypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 _SPACE = re.compile(r"\s+")
 
@@ -50,53 +52,123 @@ class PageText:
         return squeeze(self.text)
 
 
-def _merge_runs(runs: list[TextLine]) -> list[TextLine]:
-    """Join text runs that sit on one baseline into lines, top to bottom, left to right."""
-    runs = sorted(runs, key=lambda r: (-round((r.y0 + r.y1) / 2), r.x0))
-    lines: list[list[TextLine]] = []
-    for run in runs:
-        mid = (run.y0 + run.y1) / 2
-        height = max(run.y1 - run.y0, 1.0)
-        for line in lines:
-            ref = line[0]
-            if abs((ref.y0 + ref.y1) / 2 - mid) <= 0.45 * max(height, ref.y1 - ref.y0):
-                line.append(run)
-                break
+@dataclass(frozen=True)
+class Char:
+    """A character: its ink's left and right, its baseline and font size (so that '.' and '一' of one line
+    share a middle, unlike their tight boxes)."""
+
+    text: str
+    x0: float
+    x1: float
+    baseline: float
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return self.baseline + 0.35 * self.size
+
+    @property
+    def top(self) -> float:
+        return self.baseline + 0.85 * self.size
+
+    @property
+    def bottom(self) -> float:
+        return self.baseline - 0.15 * self.size
+
+
+def same_line(line: list[Char], char: Char) -> bool:
+    """The character's height overlaps the line's by more than half the smaller of the two."""
+    top = max(c.top for c in line)
+    bottom = min(c.bottom for c in line)
+    overlap = min(top, char.top) - max(bottom, char.bottom)
+    return overlap > 0.5 * min(top - bottom, char.top - char.bottom)
+
+
+def page_chars(pdf: pdfium.PdfDocument, page_no: int) -> list[Char]:
+    """Every visible character of a page (PDF points, origin bottom left)."""
+    page = pdf[page_no - 1]
+    textpage = page.get_textpage()
+    chars: list[Char] = []
+    x, y = ctypes.c_double(), ctypes.c_double()
+    try:
+        for i in range(textpage.count_chars()):
+            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+            if not code or chr(code).isspace() or pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
+                continue
+            left, bottom, right, top = textpage.get_charbox(i)
+            # the loose box spans the font's ascent to descent at the size drawn (GetFontSize ignores the
+            # text matrix, which WPS uses to scale 1-point fonts)
+            loose = textpage.get_charbox(i, loose=True)
+            size = max(loose[3] - loose[1], top - bottom, 0.5) / 1.2
+            if pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
+                baseline = y.value
+            else:
+                baseline = bottom
+            char = Char(chr(code), left, right, baseline, size)
+            if chars and _doubled(chars[-1], char):
+                continue  # fake bold: the same glyph drawn again a hair to the side
+            chars.append(char)
+    finally:
+        textpage.close()
+        page.close()
+    return chars
+
+
+def _doubled(a: Char, b: Char) -> bool:
+    if a.text != b.text:
+        return False
+    width = max(a.x1 - a.x0, b.x1 - b.x0, 0.1)
+    return abs(a.x0 - b.x0) < 0.3 * width and abs(a.baseline - b.baseline) < 0.3 * width
+
+
+def _lines(chars: list[Char], width: float, height: float) -> list[TextLine]:
+    """Characters grouped into lines (same middle), split where a gap is wider than two characters."""
+    inside = [c for c in chars if 0 <= c.cx <= width and 0 <= c.cy <= height]  # text outside the page box is not on the page
+    inside.sort(key=lambda c: -c.cy)
+    rows: list[list[Char]] = []
+    for char in inside:
+        if rows and same_line(rows[-1], char):
+            rows[-1].append(char)
         else:
-            lines.append([run])
-    out = []
-    for line in lines:
-        line.sort(key=lambda r: r.x0)
-        text = " ".join(r.text.strip() for r in line if r.text.strip())
-        if text:
-            out.append(TextLine(text, min(r.x0 for r in line), min(r.y0 for r in line),
-                                max(r.x1 for r in line), max(r.y1 for r in line)))
+            rows.append([char])
+    out: list[TextLine] = []
+    for row in rows:
+        row.sort(key=lambda c: c.x0)
+        segments: list[list[Char]] = [[row[0]]]
+        for prev, char in zip(row, row[1:]):
+            if char.x0 - prev.x1 > 2.0 * max(prev.size, char.size):
+                segments.append([char])
+            else:
+                segments[-1].append(char)
+        for seg in segments:
+            text = seg[0].text
+            for prev, char in zip(seg, seg[1:]):
+                text += (" " if char.x0 - prev.x1 > 0.6 * max(prev.size, char.size) else "") + char.text
+            top = max(c.baseline + 0.85 * c.size for c in seg)
+            bottom = min(c.baseline - 0.15 * c.size for c in seg)
+            out.append(TextLine(text, seg[0].x0, bottom, seg[-1].x1, top))
     out.sort(key=lambda ln: (-ln.y1, ln.x0))
     return out
 
 
 def read_pages(path: Path | str) -> list[PageText]:
-    """Text lines of every page. Text placed outside the page box is not part of the page."""
+    """Text lines of every page, from pdfium's characters (its text runs lose glyphs of fonts that are not
+    embedded, and come split letter by letter from WPS)."""
     pdf = pdfium.PdfDocument(str(path))
     try:
         pages = []
         for index in range(len(pdf)):
             page = pdf[index]
             width, height = page.get_size()
-            textpage = page.get_textpage()
-            runs = []
-            for i in range(textpage.count_rects()):
-                left, bottom, right, top = textpage.get_rect(i)
-                if right < 0 or left > width or top < 0 or bottom > height:
-                    continue  # outside the page box
-                text = textpage.get_text_bounded(left, bottom, right, top)
-                if text and text.strip():
-                    runs.append(TextLine(text.replace("\r", " ").replace("\n", " "), left, bottom, right, top))
             n_images = sum(1 for obj in page.get_objects(max_depth=2)
-                           if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE)
-            pages.append(PageText(index + 1, width, height, _merge_runs(runs), n_images))
-            textpage.close()
+                           if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE)
             page.close()
+            chars = page_chars(pdf, index + 1)
+            pages.append(PageText(index + 1, width, height, _lines(chars, width, height), n_images))
         return pages
     finally:
         pdf.close()

@@ -6,6 +6,7 @@ machine; `ingest.run` writes what it returns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,11 +16,12 @@ from .extract import CamelotPart, find_tables
 from .layouts.logical import LogicalTable, assemble
 from .locate import TITLES_ZH, TitleMark, annotate, caption_number, classify_by_header, classify_title, find_titles, unit_of, department_of
 from .metadata import ReportMeta, report_metadata
-from .page_text import PageText, read_pages, squeeze
+from .page_text import PageText, TextLine, read_pages, squeeze
 from .pdf_source import PdfSource, check_text_layer, image_only_pages, open_pdf
 
 PARSER_VERSION = f"{__version__}+1"
 MAX_CONTINUATION_PAGES = 5
+_YEAR_ONLY = re.compile(r"^(20\d{2})年度?$")
 
 
 @dataclass
@@ -75,21 +77,23 @@ def _candidate_pages(pages: list[PageText], marks: list[TitleMark]) -> list[int]
 def _title_rows(part: CamelotPart) -> TitleMark | None:
     """A title printed inside the grid's first merged rows (spreadsheet exports); marks those rows."""
     mark = None
+    texts: list[str] = []
     for index, row in enumerate(part.rows[:4]):
-        filled = [c for c in row if c.text]
-        if len(filled) != 1:
+        filled = [c.text for c in row if c.text]
+        if not filled:
             break
-        text = filled[0].text
-        table_no = classify_title(text)
-        if table_no is not None:
-            mark = TitleMark(part.page, part.top, table_no, squeeze(text))
-        elif not (caption_number(text) or unit_of(text) or department_of(text) or "年度" in text):
+        titles = [classify_title(t) for t in filled]
+        if len(filled) == 1 and titles[0] is not None:
+            mark = TitleMark(part.page, part.top, titles[0], squeeze(filled[0]))
+        elif not all(caption_number(t) or unit_of(t) or department_of(t) or _YEAR_ONLY.match(squeeze(t))
+                     for t in filled):
             break
         part.title_rows.append(index)
-        if mark:
-            annotate(mark, [type("L", (), {"text": c.text, "compact": squeeze(c.text)})() for c in filled])
+        texts.extend(filled)
     if mark is None:
         part.title_rows.clear()
+        return None
+    annotate(mark, [TextLine(t, 0, 0, 0, 0) for t in texts])
     return mark
 
 
@@ -124,6 +128,9 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
         inner = _title_rows(part)
         if inner:
             events.append((part.page, -part.top - 0.01, 0, inner))
+            # the same title seen by the text pass inside the grid is this one
+            events = [e for e in events if not (e[2] == 0 and e[3] is not inner and e[0] == part.page
+                                                and part.bottom <= -e[1] <= part.top + 1)]
         events.append((part.page, -part.top, 1, part))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
 
