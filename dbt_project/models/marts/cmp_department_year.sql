@@ -1,0 +1,134 @@
+-- One record per report: the headline numbers of a department's year, in 元, side by side, so that
+-- departments of the same kind compare across cities. Every number is read from the facts; the
+-- shares are DECIMAL(9,4) fractions (0.1234 = 12.34 %), NULL when a part or the base is missing or 0.
+
+with
+
+reports as (
+
+    select * from {{ ref('dim_report') }}
+
+),
+
+functional_totals as (
+
+    -- the 合计 rows of 公开02表 (income) and 公开03表 (expenditure)
+    select
+        report_id,
+        max(case when table_no = 2 and measure = 'total_income' then amount_yuan end) as total_income_yuan,
+        max(case when table_no = 2 and measure = 'fiscal_appropriation' then amount_yuan end)
+            as fiscal_appropriation_yuan,
+        max(case when table_no = 3 and measure = 'total_expenditure' then amount_yuan end)
+            as total_expenditure_yuan,
+        max(case when table_no = 3 and measure = 'basic' then amount_yuan end) as basic_yuan,
+        max(case when table_no = 3 and measure = 'project' then amount_yuan end) as project_yuan
+    from {{ ref('fct_functional') }}
+    where func_level = '合计'
+        and table_no in (2, 3)
+    group by report_id
+
+),
+
+summary_lines as (
+
+    -- 公开01表 lines, for reports whose 02/03 lack a 合计 row and for the balances
+    select
+        report_id,
+        max(case when side = 'income' and item_zh = '本年收入合计' then amount_yuan end) as income_01_yuan,
+        max(case when side = 'expenditure' and item_zh = '本年支出合计' then amount_yuan end)
+            as expenditure_01_yuan,
+        sum(case when side = 'income' and item_zh like '%财政拨款收入' then amount_yuan end)
+            as appropriation_01_yuan,
+        max(case when side = 'income' and regexp_full_match(item_zh, '年初结转(和|与)结余') then amount_yuan end)
+            as opening_balance_yuan,
+        max(case when side = 'expenditure' and regexp_full_match(item_zh, '年末结转(和|与)结余') then amount_yuan end)
+            as closing_balance_yuan
+    from {{ ref('fct_summary') }}
+    where table_no = 1
+    group by report_id
+
+),
+
+economic_groups as (
+
+    -- 公开06表: the printed 人员经费合计 / 公用经费合计 lines, else the sum of the group's 类 rows
+    select
+        report_id,
+        coalesce(
+            max(case when econ_level = '合计' and expense_group = '人员经费' then amount_yuan end),
+            sum(case when econ_level = '类' and expense_group = '人员经费' then amount_yuan end)
+        ) as personnel_yuan,
+        coalesce(
+            max(case when econ_level = '合计' and expense_group = '公用经费' then amount_yuan end),
+            sum(case when econ_level = '类' and expense_group = '公用经费' then amount_yuan end)
+        ) as operating_yuan
+    from {{ ref('fct_economic') }}
+    group by report_id
+
+),
+
+three_public as (
+
+    select
+        report_id,
+        max(case when stage = 'budget' then amount_yuan end) as three_public_budget_yuan,
+        max(case when stage = 'actual' then amount_yuan end) as three_public_actual_yuan
+    from {{ ref('fct_three_public') }}
+    where item = 'total'
+    group by report_id
+
+),
+
+joined as (
+
+    select
+        reports.report_id,
+        reports.region,
+        reports.department,
+        reports.department_type,
+        reports.fiscal_year,
+        coalesce(functional_totals.total_income_yuan, summary_lines.income_01_yuan) as total_income_yuan,
+        coalesce(functional_totals.fiscal_appropriation_yuan, summary_lines.appropriation_01_yuan)
+            as fiscal_appropriation_yuan,
+        coalesce(functional_totals.total_expenditure_yuan, summary_lines.expenditure_01_yuan)
+            as total_expenditure_yuan,
+        functional_totals.basic_yuan,
+        functional_totals.project_yuan,
+        economic_groups.personnel_yuan,
+        economic_groups.operating_yuan,
+        three_public.three_public_budget_yuan,
+        three_public.three_public_actual_yuan,
+        summary_lines.opening_balance_yuan,
+        summary_lines.closing_balance_yuan
+    from reports
+    left join functional_totals on functional_totals.report_id = reports.report_id
+    left join summary_lines on summary_lines.report_id = reports.report_id
+    left join economic_groups on economic_groups.report_id = reports.report_id
+    left join three_public on three_public.report_id = reports.report_id
+
+)
+
+select
+    ---------- ids
+    report_id,
+    region,
+    department,
+    department_type,
+    fiscal_year,
+    ---------- amounts in 元
+    cast(total_income_yuan as decimal(20, 2)) as total_income_yuan,
+    cast(fiscal_appropriation_yuan as decimal(20, 2)) as fiscal_appropriation_yuan,
+    cast(total_expenditure_yuan as decimal(20, 2)) as total_expenditure_yuan,
+    cast(basic_yuan as decimal(20, 2)) as basic_yuan,
+    cast(project_yuan as decimal(20, 2)) as project_yuan,
+    cast(personnel_yuan as decimal(20, 2)) as personnel_yuan,
+    cast(operating_yuan as decimal(20, 2)) as operating_yuan,
+    cast(three_public_budget_yuan as decimal(20, 2)) as three_public_budget_yuan,
+    cast(three_public_actual_yuan as decimal(20, 2)) as three_public_actual_yuan,
+    cast(opening_balance_yuan as decimal(20, 2)) as opening_balance_yuan,
+    cast(closing_balance_yuan as decimal(20, 2)) as closing_balance_yuan,
+    ---------- shares (fractions)
+    cast(fiscal_appropriation_yuan / nullif(total_income_yuan, 0) as decimal(9, 4)) as fiscal_appropriation_share,
+    cast(project_yuan / nullif(total_expenditure_yuan, 0) as decimal(9, 4)) as project_share,
+    cast(personnel_yuan / nullif(personnel_yuan + operating_yuan, 0) as decimal(9, 4)) as personnel_share
+from joined
