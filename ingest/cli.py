@@ -141,3 +141,7 @@ def main() -> None:  # python -m ingest
 
 if __name__ == "__main__":
     main()
+
+from .export import export_command, query_command  # noqa: E402
+cli.add_command(export_command, "export")
+cli.add_command(query_command, "query")
