@@ -400,7 +400,8 @@ def _table(grid: Grid, st: Style, width: float, report: Report, n: int) -> Table
         ncol = len(ws)
         title_row = [st.titles[n]] + [""] * (ncol - 1)
         k = max(1, ncol // 3)
-        info = [f"{st.dept_label}{report.department}"] + [""] * (ncol - 1)
+        # spreadsheet exports print the year in the info row: 部门：…  2024年度
+        info = [f"{st.dept_label}{report.department}  {report.fiscal_year}年度"] + [""] * (ncol - 1)
         cap = st.caption.format(n) if st.caption else ""
         info[ncol - 2 if ncol > 3 else ncol - 1] = cap
         info[ncol - 1] = f"单位：{report.unit}" if ncol > 3 else f"{cap} 单位：{report.unit}"
