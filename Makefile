@@ -28,5 +28,11 @@ ingest: $(STAMP) ## read data/samples/ into the raw schema only
 test: $(STAMP) ## run the test suite (real PDFs, camelot, DuckDB, dbt build, GX)
 	$(BIN)/pytest -q
 
+docs: $(STAMP) ## dbt docs as a static page (dbt_project/target/static_index.html) and GX Data Docs of $(WAREHOUSE)
+	@test -f $(WAREHOUSE) || { echo "no warehouse at $(WAREHOUSE): run make build first"; exit 1; }
+	cd dbt_project && JUESUAN_WAREHOUSE=$(abspath $(WAREHOUSE)) ../$(BIN)/dbt docs generate --static \
+		--project-dir . --profiles-dir . --no-send-anonymous-usage-stats --quiet
+	$(BIN)/python -m ingest.checks $(WAREHOUSE) --docs
+
 clean: ## remove the virtualenv, the warehouse and dbt's build output
 	rm -rf $(VENV) dbt_project/target dbt_project/logs $(WAREHOUSE) $(WAREHOUSE).wal
