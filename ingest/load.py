@@ -72,7 +72,41 @@ create table if not exists raw.cells (
     text varchar,
     primary key (report_id, table_no, row_no, col_no)
 );
+create table if not exists raw.runs (
+    run_id varchar primary key,
+    command varchar not null,
+    started_at timestamp not null,
+    ended_at timestamp,
+    files_new integer,
+    files_changed integer,
+    files_unchanged integer,
+    files_removed integer,
+    files_failed integer,
+    files_duplicate integer,
+    pages_extracted integer,
+    removed_files varchar,
+    failed_files varchar,
+    ingest_seconds double,
+    dbt_seconds double,
+    checks_seconds double,
+    dbt_status varchar,
+    checks_status varchar,
+    checks_failed integer,
+    exit_status integer,
+    published boolean,
+    code_version varchar,
+    raw_fingerprint varchar,
+    executor varchar,
+    jobs integer
+);
 """
+
+RUN_COLUMNS = (
+    "run_id", "command", "started_at", "ended_at", "files_new", "files_changed", "files_unchanged",
+    "files_removed", "files_failed", "files_duplicate", "pages_extracted", "removed_files", "failed_files",
+    "ingest_seconds", "dbt_seconds", "checks_seconds", "dbt_status", "checks_status", "checks_failed",
+    "exit_status", "published", "code_version", "raw_fingerprint", "executor", "jobs",
+)
 
 
 @dataclass
@@ -163,6 +197,15 @@ class RawWriter:
             self._delete_report(previous[3])
         self.con.execute("delete from raw.files where source_file = ?", [source_file])
         self.con.execute("commit")
+
+    def record_run(self, run: dict) -> None:
+        """Insert one row of raw.runs (keys: RUN_COLUMNS; missing ones are NULL) and checkpoint."""
+        unknown = set(run) - set(RUN_COLUMNS)
+        if unknown:
+            raise ValueError(f"raw.runs has no columns {sorted(unknown)}")
+        self.con.execute(f"insert into raw.runs ({', '.join(RUN_COLUMNS)}) values "
+                         f"({', '.join('?' for _ in RUN_COLUMNS)})", [run.get(c) for c in RUN_COLUMNS])
+        self.con.execute("checkpoint")
 
     def _write_report(self, record: FileRecord, report: Report) -> None:
         rid = report.report_id

@@ -7,13 +7,14 @@ written by this process only. A file that fails is recorded with its error and n
 from __future__ import annotations
 
 import hashlib
-import os
+import logging
+import threading
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import executors
 from .errors import IngestError
 from .load import FileRecord, RawWriter
 from .read_report import PARSER_VERSION, Report, read_report
@@ -34,6 +35,7 @@ class IngestSummary:
     removed: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    pages: int = 0  # pages of the files extracted in this run
 
     @property
     def extracted(self) -> int:
@@ -77,10 +79,23 @@ class Extraction:
     error_code: str | None = None
 
 
+log = logging.getLogger(__name__)
+
+# pdfium (under camelot and page_text) is not thread-safe: a Dask worker with several threads reads one
+# file at a time. Processes (the local pool, single-threaded Dask workers) never wait on it.
+_PDFIUM_LOCK = threading.Lock()
+
+
 def extract_file(item: InputFile) -> Extraction:
-    """Read one PDF; never raises (a failure comes back as an error message with its code)."""
+    """Read one PDF; never raises (a failure comes back as an error message with its code).
+
+    A pure function of the file: it runs in worker processes (local pool or Dask workers) and writes
+    nothing; the caller writes what it returns.
+    """
     try:
-        return Extraction(item.source_file, read_report(item.path))
+        with _PDFIUM_LOCK:
+            report = read_report(item.path)
+        return Extraction(item.source_file, report)
     except IngestError as exc:
         return Extraction(item.source_file, None, str(exc), exc.code)
     except Exception as exc:  # a bug or a PDF that breaks a library: record it, go on with the others
@@ -93,11 +108,16 @@ def extract_file(item: InputFile) -> Extraction:
 
 def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | None = None,
            prune: bool = False, force: bool = False,
-           progress: Callable[[str, str], None] | None = None) -> IngestSummary:
-    """Ingest files into raw.*; with `prune`, forget files that are no longer among the inputs."""
+           progress: Callable[[str, str], None] | None = None,
+           executor: str = "local", scheduler: str | None = None, client=None) -> IngestSummary:
+    """Ingest files into raw.*; with `prune`, forget files that are no longer among the inputs.
+
+    Files are read by `extract_file` on the chosen executor (see ingest.executors): ``local`` runs a pool of
+    `jobs` processes (default: the cores; 1 reads in this process), ``dask`` sends them to the Dask
+    scheduler at ``scheduler`` (or to ``client``). Either way this process is the only writer.
+    """
     inputs = collect_inputs(paths)
     summary = IngestSummary()
-    jobs = max(1, jobs or os.cpu_count() or 1)
     with RawWriter(warehouse) as writer:
         todo: list[tuple[InputFile, str | None]] = []
         seen_sha: dict[str, str] = {}
@@ -131,9 +151,13 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
                     seen_sha[sha] = item.source_file
                 to_read.append(item)
 
-        for extraction in _map(extract_file, to_read, jobs):
-            item = next(i for i in to_read if i.source_file == extraction.source_file)
+        by_name = {item.source_file: item for item in to_read}
+        for extraction in executors.run(extract_file, to_read, executor=executor, jobs=jobs,
+                                        scheduler=scheduler, client=client):
+            item = by_name[extraction.source_file]
             _record(writer, item, extraction, summary)
+            if extraction.report is not None:
+                summary.pages += extraction.report.page_count or 0
             if progress:
                 progress(item.source_file, "loaded" if extraction.report else "failed")
         for item, sha, first in duplicates:
@@ -151,15 +175,10 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
                 if name not in names:
                     writer.remove_file(name)
                     summary.removed.append(name)
+                    log.info("removed %s: no longer among the inputs", name)
+                    if progress:
+                        progress(name, "removed")
     return summary
-
-
-def _map(function, items: list, jobs: int):
-    if jobs <= 1 or len(items) <= 1:
-        yield from map(function, items)
-        return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
-        yield from pool.map(function, items)
 
 
 def _record(writer: RawWriter, item: InputFile, extraction: Extraction, summary: IngestSummary) -> None:

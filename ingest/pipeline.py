@@ -1,0 +1,170 @@
+"""One run of `juesuan build` or `juesuan ingest`: on a copy of the warehouse, logged, then published.
+
+    copy published → <name>.building ─ ingest (extract new/changed files, prune removed ones)
+                                     ─ dbt build + checks (skipped when raw.* and the code are unchanged)
+                                     ─ raw.runs row ─ atomic rename onto the published name
+
+A build whose `dbt build` fails is not published (analysts keep the last good warehouse); it is kept as
+``<name>.failed``, its run row included, for `juesuan status --warehouse <name>.failed`. Failed files and
+failed checks do not stop publication: they are recorded (raw.files, quality.check_results) and reported
+in the exit status.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import runlog
+from .executors import default_jobs
+from .load import RawWriter
+from .publish import Publication
+from .run import IngestSummary, ingest
+
+# Exit status: a bit for each kind of trouble, so a scheduler can tell them apart (2 is a usage error).
+EXIT_FILES_FAILED = 1
+EXIT_CHECKS_FAILED = 4
+EXIT_DBT_FAILED = 8
+EXIT_LOCKED = 16  # another build of the same warehouse is running; nothing was done
+EXIT_CRASHED = 32  # an unexpected error stopped the run; nothing was published
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    command: str
+    summary: IngestSummary
+    exit_status: int = 0
+    published: bool = False
+    kept_as: Path | None = None  # where an unpublished build was kept (<name>.failed)
+    discarded_stale: bool = False  # a killed build's copy was found and removed first
+    dbt_status: str = "not_run"  # ok, failed, skipped, not_run
+    checks_status: str = "not_run"  # ok, failed, error, skipped, not_run
+    checks_failed: int = 0
+    dbt_outcome: object | None = None
+    checks: object | None = None
+    checks_error: str | None = None
+    skip_reason: str | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # copy, ingest, dbt, checks, publish
+
+
+def run(inputs: list[Path], warehouse: Path, *, command: str = "build", jobs: int | None = None,
+        force: bool = False, docs_dir: Path | None = None, executor: str = "local",
+        scheduler: str | None = None, client=None,
+        progress: Callable[[str, str], None] | None = None,
+        on_stage: Callable[[str], None] | None = None) -> RunResult:
+    """Run `command` ('build': ingest, dbt build, checks; 'ingest': raw only) and publish the result.
+
+    ``on_stage(name)`` is called as each stage starts (copy, ingest, dbt, checks, publish): for progress
+    display, and for tests that stop a build in the middle. Raises publish.BuildLocked when another build
+    holds the warehouse.
+    """
+    started = runlog.utcnow()
+    run_id = runlog.new_run_id(started)
+    jobs = jobs or default_jobs()
+    stage = on_stage or (lambda name: None)
+    seconds: dict[str, float] = {}
+
+    t = time.perf_counter()
+    stage("copy")
+    with Publication(warehouse) as pub:
+        seconds["copy"] = time.perf_counter() - t
+        t = time.perf_counter()
+        stage("ingest")
+        summary = ingest(inputs, pub.building, jobs=jobs, prune=(command == "build"), force=force,
+                         progress=progress, executor=executor, scheduler=scheduler, client=client)
+        seconds["ingest"] = time.perf_counter() - t
+        result = RunResult(run_id, command, summary, discarded_stale=pub.discarded_stale, stage_seconds=seconds)
+        if summary.failed:
+            result.exit_status |= EXIT_FILES_FAILED
+
+        con = duckdb.connect(str(pub.building), read_only=True)
+        try:
+            fingerprint = runlog.raw_fingerprint(con)
+            previous = runlog.last_complete_build(con)
+            built = runlog.marts_built(con)
+        finally:
+            con.close()
+        version = runlog.code_version()
+
+        if command == "build":
+            if force or docs_dir is not None:
+                reason = None
+            elif previous is None or not built:
+                reason = None
+            elif previous.raw_fingerprint == fingerprint and previous.code_version == version:
+                reason = f"raw data and code unchanged since run {previous.run_id}"
+            else:
+                reason = None
+            if reason:
+                result.skip_reason = reason
+                result.dbt_status = result.checks_status = "skipped"
+                result.checks_failed = previous.checks_failed
+                if previous.checks_status == "failed" or previous.checks_failed:
+                    result.exit_status |= EXIT_CHECKS_FAILED  # still true of the published data
+            else:
+                _dbt_and_checks(pub.building, result, docs_dir, stage)
+
+        publishable = result.dbt_status != "failed"
+        ended = runlog.utcnow()
+        with RawWriter(pub.building) as writer:
+            writer.record_run({
+                "run_id": run_id, "command": command, "started_at": started, "ended_at": ended,
+                "files_new": len(summary.new), "files_changed": len(summary.changed),
+                "files_unchanged": len(summary.unchanged), "files_removed": len(summary.removed),
+                "files_failed": len(summary.failed), "files_duplicate": len(summary.duplicate),
+                "pages_extracted": summary.pages,
+                "removed_files": "; ".join(summary.removed) or None,
+                "failed_files": "; ".join(name for name, _ in summary.failed) or None,
+                "ingest_seconds": seconds.get("ingest"), "dbt_seconds": seconds.get("dbt"),
+                "checks_seconds": seconds.get("checks"),
+                "dbt_status": result.dbt_status, "checks_status": result.checks_status,
+                "checks_failed": result.checks_failed, "exit_status": result.exit_status,
+                "published": publishable, "code_version": version, "raw_fingerprint": fingerprint,
+                "executor": executor, "jobs": jobs,
+            })
+        t = time.perf_counter()
+        stage("publish")
+        if publishable:
+            pub.publish()
+            result.published = True
+        else:
+            result.kept_as = pub.keep_failed()
+        seconds["publish"] = time.perf_counter() - t
+    return result
+
+
+def _dbt_and_checks(building: Path, result: RunResult, docs_dir: Path | None,
+                    stage: Callable[[str], None]) -> None:
+    from .checks import ChecksError, run_checks
+    from .transform import run_dbt
+
+    t = time.perf_counter()
+    stage("dbt")
+    outcome = run_dbt(building)
+    result.stage_seconds["dbt"] = time.perf_counter() - t
+    result.dbt_outcome = outcome
+    if not outcome.success:
+        result.dbt_status = "failed"
+        result.exit_status |= EXIT_DBT_FAILED
+        return
+    result.dbt_status = "ok"
+    t = time.perf_counter()
+    stage("checks")
+    try:
+        checks = run_checks(building, docs_dir=docs_dir)
+    except ChecksError as exc:
+        result.checks_status = "error"
+        result.checks_error = str(exc)
+        result.exit_status |= EXIT_CHECKS_FAILED
+    else:
+        result.checks = checks
+        result.checks_failed = checks.checks_failed
+        result.checks_status = "failed" if checks.checks_failed else "ok"
+        if checks.checks_failed:
+            result.exit_status |= EXIT_CHECKS_FAILED
+    result.stage_seconds["checks"] = time.perf_counter() - t
