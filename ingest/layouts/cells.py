@@ -39,6 +39,8 @@ def is_data_row(texts: list[str]) -> bool:
         return False
     if any(DECIMAL_AMOUNT.match(c) for c in filled):
         return True
+    if all(AMOUNT.match(c) for c in filled) and not is_column_numbers_row(filled):
+        return True  # whole amounts, as spreadsheets print zeros (0)
     labels = [c for c in filled if c not in CODE_PART_LABELS]
     if not labels:
         return False
