@@ -14,7 +14,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,dask]"
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the project with its test tools
@@ -34,5 +34,19 @@ docs: $(STAMP) ## dbt docs as a static page (dbt_project/target/static_index.htm
 		--project-dir . --profiles-dir . --no-send-anonymous-usage-stats --quiet
 	$(BIN)/python -m ingest.checks $(WAREHOUSE) --docs
 
+INBOX ?= data/samples
+SYNTH ?= 0
+
+bench: $(STAMP) ## time ingest vs plain camelot, pages/s, peak RSS, build stages (SYNTH=N adds generated reports)
+	$(BIN)/python bench/bench.py --synth $(SYNTH)
+
+nightly: $(STAMP) ## the nightly build of the PDFs in INBOX (default data/samples) into $(WAREHOUSE); prints its exit status
+	@$(BIN)/juesuan build --warehouse $(WAREHOUSE) $(INBOX); status=$$?; \
+		echo "juesuan build exit status $$status (1 files failed, 4 checks failed, 8 dbt failed, 16 locked, 32 crashed)"; \
+		$(BIN)/juesuan status --warehouse $(WAREHOUSE) -n 1; exit $$status
+
 clean: ## remove the virtualenv, the warehouse and dbt's build output
 	rm -rf $(VENV) dbt_project/target dbt_project/logs $(WAREHOUSE) $(WAREHOUSE).wal
+
+accuracy: $(STAMP) ## recall and precision by layout and table on generated reports (PER_LAYOUT=3)
+	$(BIN)/python -m tests.synth.accuracy --per-layout $(or $(PER_LAYOUT),3)

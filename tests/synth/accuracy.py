@@ -1,0 +1,79 @@
+"""Per-table accuracy of the whole pipeline on generated reports: recall and precision by layout and table.
+
+    python -m tests.synth.accuracy [--per-layout N] [--layouts typeset,shanghai] [--seed S] [--keep DIR]
+
+Renders N random reports per layout, runs `juesuan build` on them, and compares every fact of the marts
+with the generated truth: recall = generated amounts found exactly / generated amounts, precision = facts
+that match a generated amount / facts in the marts. `make accuracy` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+from click.testing import CliRunner
+
+from ingest.cli import cli
+
+from .compare import actual_facts, expected_facts
+from .model import random_report
+from .render import LAYOUTS, render
+
+
+def measure(folder: Path, per_layout: int, layouts: list[str], seed: int) -> tuple[dict, str]:
+    reports = {}
+    for layout in layouts:
+        for i in range(per_layout):
+            s = seed + 1000 * LAYOUTS.index(layout) + i
+            report = random_report(s, unit="元" if i % 2 else "万元")
+            name = f"{layout}-{s}.pdf"
+            render(report, folder / name, layout)
+            reports[name] = (layout, report)
+    warehouse = folder / "accuracy.duckdb"
+    result = CliRunner().invoke(cli, ["build", "--warehouse", str(warehouse), str(folder)])
+    counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # expected, found, actual, right
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for name, (layout, report) in reports.items():
+            row = con.execute("select report_id from marts.dim_report where source_file = ?", [name]).fetchone()
+            actual = actual_facts(con, row[0]) if row else {}
+            expected = expected_facts(report, layout)
+            for key, value in expected.items():
+                c = counts[(layout, key[1])]
+                c[0] += 1
+                c[1] += actual.get(key) == value
+            for key, value in actual.items():
+                c = counts[(layout, key[1])]
+                c[2] += 1
+                c[3] += expected.get(key) == value
+    finally:
+        con.close()
+    return counts, result.output
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--per-layout", type=int, default=3)
+    parser.add_argument("--layouts", default="typeset,shanghai,spreadsheet,unruled,rotated")
+    parser.add_argument("--seed", type=int, default=7000)
+    parser.add_argument("--keep", type=Path, help="render into this folder and keep it")
+    args = parser.parse_args()
+    layouts = [layout for layout in args.layouts.split(",") if layout]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        counts, output = measure(folder, args.per_layout, layouts, args.seed)
+    print(output.strip().splitlines()[0] if output.strip() else "")
+    print(f"{'layout':<12} {'table':>5} {'generated':>9} {'recall':>8} {'extracted':>9} {'precision':>9}")
+    for (layout, table_no), (n_exp, found, n_act, right) in sorted(counts.items()):
+        recall = found / n_exp if n_exp else 1.0
+        precision = right / n_act if n_act else (1.0 if not n_exp else 0.0)
+        print(f"{layout:<12} {table_no:>5} {n_exp:>9} {recall:>8.1%} {n_act:>9} {precision:>9.1%}")
+
+
+if __name__ == "__main__":
+    main()
