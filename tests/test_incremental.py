@@ -1,0 +1,104 @@
+"""Incremental builds (issue 6): nothing new means no extraction and no changed row; one new PDF is the
+only one read; every run is logged in raw.runs and shown by `juesuan status`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+import ingest.run
+from ingest.cli import cli
+from ingest.runlog import last_runs
+
+
+@pytest.fixture
+def built(tmp_path, sample_warehouse, samples_dir) -> tuple[Path, Path]:
+    """An inbox holding the two sample PDFs and a copy of the warehouse `juesuan build` made of them."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for pdf in samples_dir.glob("*.pdf"):
+        shutil.copyfile(pdf, inbox / pdf.name)
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    return inbox, warehouse
+
+
+def snapshot(warehouse: Path) -> dict[str, list[str]]:
+    """Every row of every table (raw.runs, the log, aside), in a stable order."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = con.execute("select schema_name, table_name from duckdb_tables() where not internal "
+                             "order by all").fetchall()
+        return {f"{s}.{t}": sorted(repr(row) for row in con.execute(f'select * from "{s}"."{t}"').fetchall())
+                for s, t in tables if (s, t) != ("raw", "runs")}
+    finally:
+        con.close()
+
+
+def _must_not_read(path):
+    raise AssertionError(f"{path} was extracted again")
+
+
+def test_a_build_with_nothing_new_reads_nothing_and_changes_no_row(built, monkeypatch):
+    inbox, warehouse = built
+    before = snapshot(warehouse)
+    assert before["raw.cells"] and before["marts.fct_functional"] and before["quality.check_results"]
+    runs_before = len(last_runs(warehouse, 100))
+    monkeypatch.setattr(ingest.run, "read_report", _must_not_read)  # --jobs 1 reads in this process
+
+    result = CliRunner().invoke(cli, ["build", "--jobs", "1", "--warehouse", str(warehouse), str(inbox)])
+
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert "dbt build and checks skipped" in result.output
+    assert snapshot(warehouse) == before
+    runs = last_runs(warehouse, 100)
+    assert len(runs) == runs_before + 1
+    run = runs[0]
+    assert (run["files_new"], run["files_changed"], run["files_unchanged"], run["files_removed"],
+            run["files_failed"], run["pages_extracted"]) == (0, 0, 2, 0, 0, 0)
+    assert (run["command"], run["dbt_status"], run["checks_status"], run["exit_status"], run["published"]) == (
+        "build", "skipped", "skipped", 0, True)
+    assert run["ended_at"] >= run["started_at"]
+    assert run["code_version"].startswith("juesuan ")
+
+    status = CliRunner().invoke(cli, ["status", "--warehouse", str(warehouse), "-n", "2"])
+    assert status.exit_code == 0, status.output
+    lines = status.output.splitlines()
+    assert lines[1].startswith(run["run_id"]) and "skipped" in lines[1]
+    assert len(lines) == 3  # header and two runs
+
+
+def test_one_new_pdf_is_the_only_file_read(built, monkeypatch, tmp_path):
+    from synth.corpus import write_corpus
+
+    inbox, warehouse = built
+    write_corpus(inbox / "more", 1, layouts=("typeset",))
+    files_before = snapshot(warehouse)["raw.files"]
+    read: list[str] = []
+    real_read_report = ingest.run.read_report
+
+    def spy(path):
+        read.append(Path(path).name)
+        return real_read_report(path)
+
+    monkeypatch.setattr(ingest.run, "read_report", spy)
+    result = CliRunner().invoke(cli, ["ingest", "--jobs", "1", "--warehouse", str(warehouse), str(inbox)])
+
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert read == ["synth-1000-typeset.pdf"]
+    run = last_runs(warehouse, 1)[0]
+    assert (run["command"], run["files_new"], run["files_unchanged"], run["files_failed"]) == ("ingest", 1, 2, 0)
+    assert run["pages_extracted"] > 0
+    files_after = snapshot(warehouse)["raw.files"]
+    assert set(files_before) < set(files_after)  # the old rows are untouched, ingested_at included
+    assert len(files_after) == 3
+
+
+def test_status_of_a_warehouse_that_does_not_exist(tmp_path):
+    result = CliRunner().invoke(cli, ["status", "--warehouse", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2
+    assert "juesuan build" in result.output
