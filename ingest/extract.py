@@ -6,7 +6,7 @@ cell texts, because real reports defeat them:
 * Camelot's grid is the union of every ruling in a table's area, so a table holding the end of one part and
   the header of the next (or a merged header cell) has extra, partly empty columns. `printed_rows` merges
   neighbouring grid cells that have no ruling between them, giving each row the cells as printed.
-* Text is placed in cells character by character, from pdfium's tight glyph boxes. Camelot places whole
+* Text is placed in cells character by character, by each glyph's baseline and size. Camelot places whole
   text lines, with glyph boxes that can hang below a row (a row at the foot of a page loses its text) and
   that run a label and the amount after it into one cell; by character, an amount printed right after a
   label lands in its own cell, and doubled glyphs of fake-bold text are dropped.
@@ -19,7 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import camelot
-import pypdfium2 as pdfium
+import playa
 
 from .page_text import Char, page_chars, same_line
 
@@ -154,13 +154,13 @@ def find_tables(path: str, pages: list[int], need_table: set[int] | None = None)
     title was printed there) on which it finds nothing are read again with the combined engine, which also
     renders the page, for rules drawn as filled shapes or images that the vector engine does not see.
     """
-    pdf = pdfium.PdfDocument(path)
+    doc = playa.open(path, space="page")
     chars: dict[int, list[Char]] = {}
 
     def part(table, flavor: str) -> CamelotPart:
         page_no = int(table.parsing_report["page"])
         if page_no not in chars:
-            chars[page_no] = page_chars(pdf, page_no)
+            chars[page_no] = page_chars(doc, page_no)
         return _to_part(table, flavor, chars[page_no])
 
     try:
@@ -171,6 +171,6 @@ def find_tables(path: str, pages: list[int], need_table: set[int] | None = None)
             log.info("no ruled table found by the vector engine on pages %s; rendering them", retry)
             parts += [part(t, "lattice/combined") for t in _read(path, retry, engine="combined")]
     finally:
-        pdf.close()
+        doc.close()
     parts.sort(key=lambda p: (p.page, -p.top))
     return [p for p in parts if any(c.text for row in p.rows for c in row)]

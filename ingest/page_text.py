@@ -1,4 +1,4 @@
-"""The cheap text pass: every page's text lines with their positions, read with pdfium (no rendering).
+"""The cheap text pass: every page's text lines with their positions, from its characters (no rendering).
 
 Used to find captions, titles, units and report metadata before Camelot sees a page, and to skip pages
 that hold no table. Coordinates are PDF points with the origin at the bottom left, as in Camelot.
@@ -6,11 +6,11 @@ that hold no table. Coordinates are PDF points with the origin at the bottom lef
 
 from __future__ import annotations
 
-import ctypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import playa
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -88,33 +88,27 @@ def same_line(line: list[Char], char: Char) -> bool:
     return overlap > 0.5 * min(top - bottom, char.top - char.bottom)
 
 
-def page_chars(pdf: pdfium.PdfDocument, page_no: int) -> list[Char]:
-    """Every visible character of a page (PDF points, origin bottom left)."""
-    page = pdf[page_no - 1]
-    textpage = page.get_textpage()
+def page_chars(doc, page_no: int) -> list[Char]:
+    """Every visible character of a page (PDF points, origin bottom left), from playa, the PDF reader under
+    Camelot: pdfium drops some glyphs of fonts that are not embedded, and its text runs come split letter
+    by letter from WPS."""
+    page = doc.pages[page_no - 1]
     chars: list[Char] = []
-    x, y = ctypes.c_double(), ctypes.c_double()
-    try:
-        for i in range(textpage.count_chars()):
-            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
-            if not code or chr(code).isspace() or pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
+    for text_object in page.texts:
+        for glyph in text_object:
+            text = glyph.text
+            if not text or text.isspace():
                 continue
-            left, bottom, right, top = textpage.get_charbox(i)
-            # the loose box spans the font's ascent to descent at the size drawn (GetFontSize ignores the
-            # text matrix, which WPS uses to scale 1-point fonts)
-            loose = textpage.get_charbox(i, loose=True)
-            size = max(loose[3] - loose[1], top - bottom, 0.5) / 1.2
-            if pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, x, y):
-                baseline = y.value
-            else:
-                baseline = bottom
-            char = Char(chr(code), left, right, baseline, size)
-            if chars and _doubled(chars[-1], char):
-                continue  # fake bold: the same glyph drawn again a hair to the side
-            chars.append(char)
-    finally:
-        textpage.close()
-        page.close()
+            x0, y0, x1, y1 = glyph.bbox
+            size = (y1 - y0) / 1.2 if y1 > y0 else abs(glyph.size or 1.0)
+            baseline = glyph.origin[1]
+            if not (y0 - 0.5 * size <= baseline <= y1 + 0.5 * size):
+                baseline = y0 + 0.15 * size  # rotated or odd matrix: fall back to the box
+            for ch in text.strip():
+                char = Char(ch, x0, x1, baseline, size)
+                if chars and _doubled(chars[-1], char):
+                    continue  # fake bold: the same glyph drawn again a hair to the side
+                chars.append(char)
     return chars
 
 
@@ -156,19 +150,27 @@ def _lines(chars: list[Char], width: float, height: float) -> list[TextLine]:
 
 
 def read_pages(path: Path | str) -> list[PageText]:
-    """Text lines of every page, from pdfium's characters (its text runs lose glyphs of fonts that are not
-    embedded, and come split letter by letter from WPS)."""
+    """Text lines of every page, built from its characters."""
+    images = _image_counts(path)
+    with playa.open(str(path), space="page") as doc:
+        pages = []
+        for index, page in enumerate(doc.pages):
+            x0, y0, x1, y1 = page.mediabox
+            width, height = x1 - x0, y1 - y0
+            chars = page_chars(doc, index + 1)
+            pages.append(PageText(index + 1, width, height, _lines(chars, width, height), images[index]))
+        return pages
+
+
+def _image_counts(path: Path | str) -> list[int]:
     pdf = pdfium.PdfDocument(str(path))
     try:
-        pages = []
+        counts = []
         for index in range(len(pdf)):
             page = pdf[index]
-            width, height = page.get_size()
-            n_images = sum(1 for obj in page.get_objects(max_depth=2)
-                           if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE)
+            counts.append(sum(1 for obj in page.get_objects(max_depth=2)
+                              if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE))
             page.close()
-            chars = page_chars(pdf, index + 1)
-            pages.append(PageText(index + 1, width, height, _lines(chars, width, height), n_images))
-        return pages
+        return counts
     finally:
         pdf.close()
