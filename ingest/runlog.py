@@ -52,14 +52,16 @@ def code_version() -> str:
     return f"juesuan {__version__}; parser {PARSER_VERSION}; build {build_fingerprint()}"
 
 
+RAW_TABLES = ("raw.files", "raw.reports", "raw.report_tables", "raw.table_columns", "raw.cells")
+
+
 def raw_fingerprint(con) -> str:
-    """Hash of what raw.* holds, by file: name, bytes, outcome, parser version and report."""
-    rows = con.execute(
-        "select source_file, sha256, status, error_code, duplicate_of, report_id, parser_version "
-        "from raw.files order by source_file").fetchall()
+    """Hash of what raw.* holds: per table, its row count and an order-independent hash of its rows
+    (rows are unique by their primary keys, so no two cancel out)."""
     digest = hashlib.sha256()
-    for row in rows:
-        digest.update(repr(row).encode())
+    for table in RAW_TABLES:
+        row = con.execute(f"select count(*), coalesce(bit_xor(hash(t)), 0) from {table} t").fetchone()
+        digest.update(f"{table}:{row[0]}:{row[1]};".encode())
     return digest.hexdigest()[:16]
 
 

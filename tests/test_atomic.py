@@ -150,3 +150,24 @@ def test_a_second_build_of_the_same_warehouse_waits_its_turn(built):
     assert result.exit_code == EXIT_LOCKED, result.output
     assert "another build" in result.output
     assert digest(warehouse) == before
+
+
+def test_a_build_whose_dbt_fails_is_not_published(built):
+    from ingest.cli import EXIT_DBT_FAILED
+
+    inbox, warehouse = built
+    con = duckdb.connect(str(warehouse))  # raw data that breaks a dbt test (accepted_values of row_kind)
+    con.execute("update raw.cells set row_kind = 'neither' where row_no = 0 and col_no = 0 and table_no = 1")
+    con.close()
+    before = digest(warehouse)
+
+    result = CliRunner().invoke(cli, ["build", "--jobs", "1", "--warehouse", str(warehouse), str(inbox)])
+
+    assert result.exit_code == EXIT_DBT_FAILED, result.output + repr(result.exception)
+    assert "not published" in result.output
+    assert digest(warehouse) == before
+    failed = warehouse.with_name(warehouse.name + ".failed")
+    run = last_runs(failed, 1)[0]
+    assert (run["dbt_status"], run["published"], run["exit_status"]) == ("failed", False, EXIT_DBT_FAILED)
+    status = CliRunner().invoke(cli, ["status", "--warehouse", str(warehouse)])
+    assert status.exit_code == 0 and "not published" in status.output and run["run_id"] in status.output
