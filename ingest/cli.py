@@ -125,8 +125,9 @@ def _report_build(result: RunResult) -> None:
 
 def _report_publication(result: RunResult, warehouse: Path) -> None:
     if result.published:
-        console.print(f"published {warehouse} (run {result.run_id}; previous build kept as "
-                      f"{warehouse.name}.previous)", highlight=False)
+        console.print(f"published {warehouse} (run {result.run_id}"
+                      + (f"; the replaced one is kept as {result.previous.name})" if result.previous else ")"),
+                      highlight=False)
     else:
         console.print(f"[red]not published[/red]: {warehouse} is unchanged; this build is kept as "
                       f"{result.kept_as} (juesuan status --warehouse {result.kept_as})", highlight=False)

@@ -74,6 +74,8 @@ def run_dask(function: Callable[[T], R], items: list[T], *, scheduler: str | Non
         from distributed import Client, LocalCluster, as_completed
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise ExecutorError("--executor dask needs dask.distributed: pip install 'juesuan[dask]'") from exc
+    if not items:  # nothing new: no need for the cluster (nor to fail when it is down)
+        return
 
     cluster = None
     own_client = client is None
@@ -90,8 +92,6 @@ def run_dask(function: Callable[[T], R], items: list[T], *, scheduler: str | Non
                 cluster.close()
             raise ExecutorError(f"could not reach the Dask scheduler {scheduler}: {exc}") from exc
     try:
-        if not items:
-            return
         threads = sum(client.nthreads().values()) or 1
         window = 2 * threads
         queue = iter(items)

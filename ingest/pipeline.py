@@ -40,6 +40,7 @@ class RunResult:
     summary: IngestSummary
     exit_status: int = 0
     published: bool = False
+    previous: Path | None = None  # where the replaced warehouse was kept (<name>.previous)
     kept_as: Path | None = None  # where an unpublished build was kept (<name>.failed)
     discarded_stale: bool = False  # a killed build's copy was found and removed first
     dbt_status: str = "not_run"  # ok, failed, skipped, not_run
@@ -132,6 +133,7 @@ def run(inputs: list[Path], warehouse: Path, *, command: str = "build", jobs: in
         if publishable:
             pub.publish()
             result.published = True
+            result.previous = pub.previous if pub.kept_previous else None
         else:
             result.kept_as = pub.keep_failed()
         seconds["publish"] = time.perf_counter() - t

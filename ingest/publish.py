@@ -76,6 +76,7 @@ class Publication:
         self.lock_path = sibling(self.published, ".lock")
         self.discarded_stale = False  # a killed build's copy was found and removed
         self.is_published = False
+        self.kept_previous = False  # publish() kept the replaced warehouse as <name>.previous
         self._lock_fd: int | None = None
 
     # -- context ---------------------------------------------------------------------------------------
@@ -150,6 +151,7 @@ class Publication:
             except OSError:  # a file system without hard links: copy (the published file is not written)
                 shutil.copyfile(self.published, tmp)
             os.replace(tmp, self.previous)
+            self.kept_previous = True
         os.replace(self.building, self.published)
         _fsync_dir(self.published.parent)
         self.is_published = True
