@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -57,3 +58,15 @@ def sample_warehouse(tmp_path_factory, samples_dir) -> Path:
     result = CliRunner().invoke(cli, ["build", "--warehouse", str(path), str(samples_dir)])
     assert result.exit_code == 0, result.output + repr(result.exception)
     return path
+
+
+@pytest.fixture
+def built(tmp_path, sample_warehouse, samples_dir) -> tuple[Path, Path]:
+    """An inbox holding the two sample PDFs and a copy of the warehouse `juesuan build` made of them."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for pdf in samples_dir.glob("*.pdf"):
+        shutil.copyfile(pdf, inbox / pdf.name)
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    return inbox, warehouse

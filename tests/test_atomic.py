@@ -4,7 +4,6 @@ any point leaves the published warehouse as it was, and two builds of one wareho
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 import time
@@ -31,17 +30,6 @@ print(*view(), flush=True)
 sys.stdin.readline()
 print(*view(), flush=True)
 """
-
-
-@pytest.fixture
-def built(tmp_path, sample_warehouse, samples_dir) -> tuple[Path, Path]:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for pdf in samples_dir.glob("*.pdf"):
-        shutil.copyfile(pdf, inbox / pdf.name)
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(sample_warehouse, warehouse)
-    return inbox, warehouse
 
 
 def digest(path: Path) -> str:

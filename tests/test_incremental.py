@@ -3,28 +3,14 @@ only one read; every run is logged in raw.runs and shown by `juesuan status`."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
-import pytest
 from click.testing import CliRunner
 
 import ingest.run
 from ingest.cli import cli
 from ingest.runlog import last_runs
-
-
-@pytest.fixture
-def built(tmp_path, sample_warehouse, samples_dir) -> tuple[Path, Path]:
-    """An inbox holding the two sample PDFs and a copy of the warehouse `juesuan build` made of them."""
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for pdf in samples_dir.glob("*.pdf"):
-        shutil.copyfile(pdf, inbox / pdf.name)
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(sample_warehouse, warehouse)
-    return inbox, warehouse
 
 
 def snapshot(warehouse: Path) -> dict[str, list[str]]:
