@@ -35,3 +35,23 @@
 {% macro check_table_label(table_no) -%}
     lpad(cast({{ table_no }} as varchar), 2, '0')
 {%- endmacro %}
+
+
+{#-
+    The columns of every check model's final select, from a CTE with report_id, check_name, table_no, subject,
+    expected, observed and n_addends: one row per report, check and subject, with the difference and the
+    tolerance of n addends (check_tolerance).
+-#}
+{% macro check_comparison_columns(family, table_no='table_no') -%}
+    report_id,
+    '{{ family }}' as family,
+    check_name,
+    'error' as severity,
+    {{ table_no }} as table_no,
+    subject,
+    cast(expected as decimal(18, 2)) as expected,
+    cast(observed as decimal(18, 2)) as observed,
+    cast(observed - expected as decimal(18, 2)) as difference,
+    {{ check_tolerance('n_addends') }} as tolerance,
+    cast(n_addends as integer) as n_addends
+{%- endmacro %}

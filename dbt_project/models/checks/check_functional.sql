@@ -213,15 +213,5 @@ unioned as (
 )
 
 select
-    report_id,
-    'functional' as family,
-    check_name,
-    'error' as severity,
-    table_no,
-    subject,
-    cast(expected as decimal(18, 2)) as expected,
-    cast(observed as decimal(18, 2)) as observed,
-    cast(observed - expected as decimal(18, 2)) as difference,
-    {{ check_tolerance('n_addends') }} as tolerance,
-    cast(n_addends as integer) as n_addends
+    {{ check_comparison_columns('functional') }}
 from unioned

@@ -58,15 +58,5 @@ unioned as (
 )
 
 select
-    report_id,
-    'three_public' as family,
-    check_name,
-    'error' as severity,
-    9 as table_no,
-    subject,
-    cast(expected as decimal(18, 2)) as expected,
-    cast(observed as decimal(18, 2)) as observed,
-    cast(observed - expected as decimal(18, 2)) as difference,
-    {{ check_tolerance('n_addends') }} as tolerance,
-    cast(n_addends as integer) as n_addends
+    {{ check_comparison_columns('three_public', table_no='9') }}
 from unioned
