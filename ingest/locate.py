@@ -56,6 +56,7 @@ class TitleMark:
     unit: str | None = None
     department: str | None = None
     continued: bool = False
+    caption_only: bool = False  # a 公开NN表 caption printed without a title
 
 
 def classify_title(text: str) -> int | None:
@@ -117,7 +118,8 @@ def find_titles(pages: list[PageText]) -> list[TitleMark]:
             for line in page.lines:
                 no = caption_number(line.text)
                 if no is not None and len(line.compact) <= 12:
-                    page_marks.append(TitleMark(page.page, line.y1, no, TITLES_ZH[no]))
+                    page_marks.append(TitleMark(page.page, line.y1, no, TITLES_ZH[no], caption=line.compact,
+                                                caption_only=True))
         marks.extend(page_marks)
     return marks
 

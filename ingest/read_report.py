@@ -14,7 +14,7 @@ from . import __version__
 from .errors import NotFinalAccounts
 from .extract import CamelotPart, find_tables
 from .layouts.logical import LogicalTable, assemble
-from .locate import TITLES_ZH, TitleMark, annotate, caption_number, classify_by_header, classify_title, find_titles, unit_of, department_of
+from .locate import TitleMark, annotate, caption_number, classify_by_header, classify_title, find_titles, unit_of, department_of
 from .metadata import ReportMeta, report_metadata
 from .page_text import PageText, TextLine, read_pages, squeeze
 from .pdf_source import PdfSource, check_text_layer, image_only_pages, open_pdf
@@ -168,9 +168,7 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
     for mark, group_parts in groups:
         table = assemble(mark.table_no, group_parts)
         table_no = mark.table_no
-        if mark.title == TITLES_ZH.get(table_no) or classify_title(mark.title) is not None:
-            pass
-        else:  # a caption-only mark: trust the header
+        if mark.caption_only:  # a caption printed without a title: the header, when it is clear, decides
             header = " ".join(c.header_zh or "" for c in table.columns)
             table_no = classify_by_header(header) or table_no
         found = FoundTable(table_no, mark.title, mark.caption, mark.unit or meta.unit, mark.page, table)
