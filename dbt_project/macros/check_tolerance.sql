@@ -55,3 +55,36 @@
     {{ check_tolerance('n_addends') }} as tolerance,
     cast(n_addends as integer) as n_addends
 {%- endmacro %}
+
+
+{#-
+    Each 类 line on the expenditure side of summary table `summary_table` (01 or 04), column `summary_measure`,
+    against that 类's `functional_measure` in functional table `functional_table` (03 or 05). Uses the CTEs
+    `summary`, `functional` and `reports_with` of check_summary; a report lacking either table is not compared.
+-#}
+{% macro check_summary_class_vs_functional(check_name, summary_table, summary_measure, functional_table,
+                                           functional_measure, subject_suffix) %}
+    select
+        coalesce(s.report_id, f.report_id) as report_id,
+        '{{ check_name }}' as check_name,
+        {{ summary_table }} as table_no,
+        '{{ "%02d" % summary_table }} ' || coalesce(s.func_class_code, f.func_code) || '{{ subject_suffix }}' as subject,
+        {{ check_amount('f.amount') }} as expected,
+        {{ check_amount('s.amount') }} as observed,
+        (f.amount is not null)::int as n_addends
+    from (
+        select report_id, func_class_code, amount
+        from summary
+        where table_no = {{ summary_table }} and side = 'expenditure' and measure = '{{ summary_measure }}'
+          and func_class_code is not null
+    ) as s
+    full outer join (
+        select report_id, func_code, amount
+        from functional
+        where table_no = {{ functional_table }} and length(func_code) = 3 and measure = '{{ functional_measure }}'
+    ) as f
+        on f.report_id = s.report_id and f.func_code = s.func_class_code
+    where coalesce(s.amount, f.amount) is not null
+      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = {{ summary_table }})
+      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = {{ functional_table }})
+{% endmacro %}

@@ -199,57 +199,11 @@ reports_with as (
 ),
 
 classes_01_vs_03 as (
-
-    select
-        coalesce(s.report_id, f.report_id) as report_id,
-        'class_vs_03' as check_name,
-        1 as table_no,
-        '01 ' || coalesce(s.func_class_code, f.func_code) as subject,
-        {{ check_amount('f.amount') }} as expected,
-        {{ check_amount('s.amount') }} as observed,
-        (f.amount is not null)::int as n_addends
-    from (
-        select report_id, func_class_code, amount
-        from summary
-        where table_no = 1 and side = 'expenditure' and measure = 'amount' and func_class_code is not null
-    ) as s
-    full outer join (
-        select report_id, func_code, amount
-        from functional
-        where table_no = 3 and length(func_code) = 3 and measure = 'total_expenditure'
-    ) as f
-        on f.report_id = s.report_id and f.func_code = s.func_class_code
-    where coalesce(s.amount, f.amount) is not null
-      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = 1)
-      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = 3)
-
+    {{ check_summary_class_vs_functional('class_vs_03', 1, 'amount', 3, 'total_expenditure', '') }}
 ),
 
 classes_04_vs_05 as (
-
-    select
-        coalesce(s.report_id, f.report_id) as report_id,
-        'class_vs_05' as check_name,
-        4 as table_no,
-        '04 ' || coalesce(s.func_class_code, f.func_code) || ' general_budget' as subject,
-        {{ check_amount('f.amount') }} as expected,
-        {{ check_amount('s.amount') }} as observed,
-        (f.amount is not null)::int as n_addends
-    from (
-        select report_id, func_class_code, amount
-        from summary
-        where table_no = 4 and side = 'expenditure' and measure = 'general_budget' and func_class_code is not null
-    ) as s
-    full outer join (
-        select report_id, func_code, amount
-        from functional
-        where table_no = 5 and length(func_code) = 3 and measure = 'total'
-    ) as f
-        on f.report_id = s.report_id and f.func_code = s.func_class_code
-    where coalesce(s.amount, f.amount) is not null
-      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = 4)
-      and coalesce(s.report_id, f.report_id) in (select report_id from reports_with where table_no = 5)
-
+    {{ check_summary_class_vs_functional('class_vs_05', 4, 'general_budget', 5, 'total', ' general_budget') }}
 ),
 
 year_totals_vs_functional as (
