@@ -147,30 +147,61 @@ def _to_part(table, flavor: str, chars: list[Char]) -> CamelotPart:
                        flavor=flavor)
 
 
-def find_tables(path: str, pages: list[int], need_table: set[int] | None = None) -> list[CamelotPart]:
+def find_tables(path: str, pages: list[int], titles: dict[int, list[float]] | None = None) -> list[CamelotPart]:
     """Camelot tables on `pages`, top to bottom within each page.
 
-    The vector engine reads ruled lines straight from the PDF without rendering. Pages in `need_table` (a
-    title was printed there) on which it finds nothing are read again with the combined engine, which also
-    renders the page, for rules drawn as filled shapes or images that the vector engine does not see.
+    `titles` maps the pages on which a table title is printed to the tops of those titles. The vector
+    engine reads ruled lines straight from the PDF without rendering. Title pages on which it finds
+    nothing are read again with the combined engine, which also renders the page, for rules drawn as
+    filled shapes or images that the vector engine does not see. A title page where neither finds a grid
+    holds a table printed without rulings: it is read from the alignment of its text (`text_grid`), and
+    so are the pages right after it that have no grid either (the table continued).
     """
+    from .text_grid import read_text_table
+
+    titles = titles or {}
     doc = playa.open(path, space="page")
     chars: dict[int, list[Char]] = {}
 
-    def part(table, flavor: str) -> CamelotPart:
-        page_no = int(table.parsing_report["page"])
+    def chars_of(page_no: int) -> list[Char]:
         if page_no not in chars:
             chars[page_no] = page_chars(doc, page_no)
-        return _to_part(table, flavor, chars[page_no])
+        return chars[page_no]
+
+    def part(table, flavor: str) -> CamelotPart:
+        return _to_part(table, flavor, chars_of(int(table.parsing_report["page"])))
 
     try:
         parts = [part(t, "lattice/vector") for t in _read(path, pages, engine="vector")]
         found = {p.page for p in parts}
-        retry = sorted((need_table or set()) - found)
+        retry = sorted(set(titles) - found)
         if retry:
             log.info("no ruled table found by the vector engine on pages %s; rendering them", retry)
             parts += [part(t, "lattice/combined") for t in _read(path, retry, engine="combined")]
+            found = {p.page for p in parts}
+        unruled = False
+        for page_no in pages:
+            if page_no in found:
+                unruled = False
+                continue
+            page = doc.pages[page_no - 1]
+            height = page.mediabox[3] - page.mediabox[1]
+            if page_no in titles:
+                tops = sorted(titles[page_no], reverse=True)
+                bands = zip(tops, tops[1:] + [float("-inf")])
+                text_parts = [read_text_table(chars_of(page_no), page_no, top + 1, bottom + 1)
+                              for top, bottom in bands]
+            elif unruled:
+                text_parts = [read_text_table(chars_of(page_no), page_no, height, float("-inf"), continuation=True)]
+            else:
+                continue
+            text_parts = [p for p in text_parts if p is not None]
+            if text_parts:
+                log.info("page %d: %d table(s) printed without rulings read from the text", page_no, len(text_parts))
+            parts += text_parts
+            unruled = bool(text_parts)
     finally:
         doc.close()
     parts.sort(key=lambda p: (p.page, -p.top))
     return [p for p in parts if any(c.text for row in p.rows for c in row)]
+

@@ -118,7 +118,10 @@ def read_report(path: Path | str, *, workdir: Path | None = None) -> Report:
 def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report:
     marks = find_titles(pages)
     candidates = _candidate_pages(pages, marks)
-    parts = find_tables(str(source.path), candidates, need_table={m.page for m in marks})
+    titles: dict[int, list[float]] = {}
+    for mark in marks:
+        titles.setdefault(mark.page, []).append(mark.y)
+    parts = find_tables(str(source.path), candidates, titles)
     by_page = {p.page: p for p in pages}
 
     events: list[tuple[int, float, int, object]] = []

@@ -184,7 +184,7 @@ def _assign_roles(columns: list[Column], body: list[list[str | None]]) -> None:
         joined = "/".join(col.header)
         last = col.header[-1] if col.header else ""
         share = (lambda test: sum(1 for v in values if test(v)) / len(values)) if values else (lambda test: 0.0)
-        if "行次" in joined:
+        if "行次" in joined.replace("/", ""):
             col.role = "line_no"
         elif last in _PART_ROLE and ("编码" in joined or "代码" in joined or "分类" in joined or len(col.header) == 1):
             col.role = _PART_ROLE[last]
