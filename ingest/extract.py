@@ -205,3 +205,39 @@ def find_tables(path: str, pages: list[int], titles: dict[int, list[float]] | No
     parts.sort(key=lambda p: (p.page, -p.top))
     return [p for p in parts if any(c.text for row in p.rows for c in row)]
 
+
+def find_tables_rendered(path: str, pages: list[int]) -> list[CamelotPart]:
+    """Camelot tables on `pages` read with the combined engine (the page rendered, plus its vector rules).
+
+    For pages whose vector grid is wrong or missing although the page is ruled: a ruling drawn as a filled
+    polygon is not seen by the vector engine (two rows then share one cell), and rules drawn as runs of tiny
+    rectangles are not seen at all."""
+    if not pages:
+        return []
+    doc = playa.open(path, space="page")
+    try:
+        parts = [_to_part(t, "lattice/combined", page_chars(doc, int(t.parsing_report["page"])))
+                 for t in _read(path, pages, engine="combined")]
+    finally:
+        doc.close()
+    parts.sort(key=lambda p: (p.page, -p.top))
+    return [p for p in parts if any(c.text for row in p.rows for c in row)]
+
+
+def pages_with_unseen_rulings(path: str, pages: list[int]) -> set[int]:
+    """Pages holding a ruling drawn as a filled polygon (a thin path with more than four corners): camelot's
+    vector engine takes rules from lines and rectangles only, so the grid it finds lacks that ruling."""
+    out: set[int] = set()
+    with playa.open(path, space="page") as doc:
+        for page_no in pages:
+            for path_object in doc.pages[page_no - 1].paths:
+                if not path_object.fill:
+                    continue
+                x0, y0, x1, y1 = path_object.bbox
+                if min(x1 - x0, y1 - y0) > 2.0 or max(x1 - x0, y1 - y0) < 10.0:
+                    continue
+                corners = {pt for seg in path_object.segments for pt in seg.points}
+                if len(corners) > 4 or any(seg.operator == "c" for seg in path_object.segments):
+                    out.add(page_no)
+                    break
+    return out

@@ -15,11 +15,13 @@ _YEAR = re.compile(r"(20\d{2})年度?")
 
 # Issuing governments: province / autonomous region, city (prefecture), county-level unit.
 _PROVINCE = r"(?:[\u4e00-\u9fff]{2,9}?(?:省|自治区))"
-_CITY = r"(?:[\u4e00-\u9fff]{2,5}?(?:市|自治州|地区|盟))"
-_COUNTY = r"(?:[\u4e00-\u9fff]{1,5}?(?:区|县|旗|市))"
+# A city's or county's own name holds no 省/市/县/区 (安吉县城市管理局 is 安吉县 + 城市管理局, not a city 安吉县城市).
+_CITY = r"(?:(?:(?![省市县区])[\u4e00-\u9fff]){2,5}?(?:市|自治州|地区|盟))"
+_COUNTY = r"(?:(?:(?![省市县区])[\u4e00-\u9fff]){1,5}?(?:区|县|旗|市))"
 _REGION = re.compile(rf"^({_PROVINCE})?({_CITY})?({_COUNTY})?")
 # Words ending in 区/市 that are parts of department names, not districts.
-_NOT_COUNTY = re.compile(r"(社区|园区|景区|校区|小区|片区|辖区|矿区|林区|牧区|山区|库区|垦区|开发区|示范区|试验区|保护区|城市|超市|市场)$")
+# 矿区, 林区, 山区 alone are words too, but 洪山区 and 神农架林区 are districts.
+_NOT_COUNTY = re.compile(r"(社区|园区|景区|校区|小区|片区|辖区|牧区|库区|垦区|开发区|示范区|试验区|保护区|城市|超市|市场)$|^(矿区|林区|山区)$")
 _DEPARTMENT_END = re.compile(r"(局|委员会|委|办公室|办|院|中心|厅|部|会|所|馆|站|队|社|处|团|校|学|园|庭|宫|台|署|司|室|组|集团|公司|研究院)$")
 
 

@@ -94,6 +94,9 @@ def page_chars(doc, page_no: int) -> list[Char]:
     by letter from WPS."""
     page = doc.pages[page_no - 1]
     chars: list[Char] = []
+    # fake bold: the same glyph drawn again a hair to the side, right after it or in a second run of the
+    # whole line (WPS, Word); glyphs are looked up by text and baseline band
+    seen: dict[tuple[str, int], list[Char]] = {}
     for text_object in page.texts:
         for glyph in text_object:
             text = glyph.text
@@ -106,8 +109,10 @@ def page_chars(doc, page_no: int) -> list[Char]:
                 baseline = y0 + 0.15 * size  # rotated or odd matrix: fall back to the box
             for ch in text.strip():
                 char = Char(ch, x0, x1, baseline, size)
-                if chars and _doubled(chars[-1], char):
-                    continue  # fake bold: the same glyph drawn again a hair to the side
+                band = int(baseline // 2)
+                if any(_doubled(other, char) for b in (band - 1, band, band + 1) for other in seen.get((ch, b), ())):
+                    continue
+                seen.setdefault((ch, band), []).append(char)
                 chars.append(char)
     return chars
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import NotFinalAccounts
-from .extract import CamelotPart, find_tables
+from .extract import CamelotPart, find_tables, find_tables_rendered, pages_with_unseen_rulings
+from .layouts import cells as C
 from .layouts.logical import LogicalTable, assemble
 from .locate import TitleMark, annotate, caption_number, classify_by_header, classify_title, find_titles, unit_of, department_of
 from .metadata import ReportMeta, report_metadata
@@ -97,6 +98,33 @@ def _title_rows(part: CamelotPart) -> TitleMark | None:
     return mark
 
 
+def _reread_rendered(path: str, candidates: list[int], parts: list[CamelotPart]) -> list[CamelotPart]:
+    """Read again, rendered (camelot's combined engine), the pages whose vector grid misses rulings: a page
+    with a ruling drawn as a filled polygon, a cell holding two rows' amounts or codes, or a page that may
+    continue a table with no grid found at all (rules drawn as runs of tiny rectangles). A page keeps its
+    first reading unless the rendered one is free of cells holding two rows."""
+    found = {p.page for p in parts}
+    misruled = {p.page for p in parts if any(C.holds_two_rows(c.text) for row in p.rows for c in row)}
+    misruled |= pages_with_unseen_rulings(path, sorted(found))
+    pages = sorted(misruled | (set(candidates) - found))
+    if not pages:
+        return parts
+    again: dict[int, list[CamelotPart]] = {}
+    for part in find_tables_rendered(path, pages):
+        again.setdefault(part.page, []).append(part)
+    for page_no, new in again.items():
+        if any(C.holds_two_rows(c.text) for p in new for row in p.rows for c in row):
+            continue
+        parts = [p for p in parts if p.page != page_no] + new
+    parts.sort(key=lambda p: (p.page, -p.top))
+    return parts
+
+
+def _text_above(page: PageText, y: float) -> int:
+    """How many characters are printed above height y of the page."""
+    return sum(len(ln.compact) for ln in _lines_between(page, page.height, y))
+
+
 def _lines_between(page: PageText, top: float, bottom: float):
     return [ln for ln in page.lines if bottom <= (ln.y0 + ln.y1) / 2 <= top]
 
@@ -122,6 +150,7 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
     for mark in marks:
         titles.setdefault(mark.page, []).append(mark.y)
     parts = find_tables(str(source.path), candidates, titles)
+    parts = _reread_rendered(str(source.path), candidates, parts)
     by_page = {p.page: p for p in pages}
 
     events: list[tuple[int, float, int, object]] = []
@@ -142,8 +171,10 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
     for index, (page_no, neg_y, kind, item) in enumerate(events):
         if kind == 0:
             mark = item
-            if mark.continued and groups and groups[-1][0].table_no == mark.table_no:
-                continue
+            if groups and groups[-1][0].table_no == mark.table_no and (
+                    mark.continued or (groups[-1][1] and page_no > last_part_page
+                                       and _text_above(by_page[page_no], mark.y + 1) <= 80)):
+                continue  # the title repeated at the top of a page the table continues on (inside the grid, say)
             # the title block: lines from a little above the title down to the next table on the page
             below = [e for e in events[index + 1:] if e[0] == page_no and e[2] == 1]
             bottom = below[0][3].top if below else 0.0
@@ -155,10 +186,15 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
             if not groups:
                 continue  # a grid before the first table title (a list of units, say)
             mark, group_parts = groups[-1]
+            if group_parts:
+                # a further part spans the width of the table it continues (not a small box beside a chart)
+                before = group_parts[-1].bbox
+                tolerance = max(12.0, 0.04 * by_page[page_no].width)
+                if abs(part.bbox[0] - before[0]) > tolerance or abs(part.bbox[2] - before[2]) > tolerance:
+                    continue
             if group_parts and part.page != last_part_page:
                 # a continuation must start near the top of its page, within a few pages of its title
-                above = _lines_between(by_page[page_no], by_page[page_no].height, part.top)
-                if (sum(len(ln.compact) for ln in above) > 80
+                if (_text_above(by_page[page_no], part.top) > 80
                         or part.page - mark.page > MAX_CONTINUATION_PAGES):
                     continue
             if not group_parts and part.page - mark.page > 1:

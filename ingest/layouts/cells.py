@@ -73,3 +73,11 @@ def is_column_numbers_row(texts: list[str]) -> bool:
 def is_note(text: str) -> bool:
     t = squeeze(text)
     return t.startswith(("注：", "注:", "说明：", "说明:", "备注：")) or "本表无数据" in t or "空表" in t
+
+
+def holds_two_rows(text: str) -> bool:
+    """Two amounts or two classification codes in one cell: the grid lacks a ruling between two rows (or two
+    columns), since a printed cell never holds more than one amount or code."""
+    tokens = (text or "").split()
+    return (sum(1 for t in tokens if DECIMAL_AMOUNT.match(t)) >= 2
+            or (len(tokens) >= 2 and all(CODE.match(t) for t in tokens)))
