@@ -6,7 +6,7 @@ WAREHOUSE ?= data/warehouse.duckdb
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build ingest check test docs bench accuracy nightly clean
+.PHONY: help install fonts build ingest check test docs bench accuracy nightly clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,9 +15,28 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test,dask]"
+	@$(MAKE) --no-print-directory fonts || echo "warning: without these fonts 'make test' fails (the generated reports embed them)"
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the project with its test tools
+
+# CJK TrueType fonts that the generated test reports embed (tests/synth/render.py CJK_FONTS)
+FONT_PACKAGES := fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming
+FONT_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/arphic/ukai.ttc \
+	/usr/share/fonts/truetype/arphic/uming.ttc
+
+fonts: ## install the CJK fonts the tests embed (Debian packages; apt-get when run as root)
+	@missing=""; for f in $(FONT_FILES); do test -f $$f || missing="$$missing $$f"; done; \
+	if [ -z "$$missing" ]; then echo "CJK test fonts present"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing $(FONT_PACKAGES)"; \
+		apt-get install -y --no-install-recommends $(FONT_PACKAGES) \
+			|| { apt-get update && apt-get install -y --no-install-recommends $(FONT_PACKAGES); }; \
+	else \
+		echo "missing:$$missing"; \
+		echo "the tests need the Debian packages $(FONT_PACKAGES): run 'sudo apt-get install $(FONT_PACKAGES)' (or 'sudo make fonts')"; \
+		exit 1; \
+	fi
 
 build: $(STAMP) ## build the warehouse $(WAREHOUSE) from data/samples/ (ingest, dbt build, checks)
 	$(BIN)/juesuan build --warehouse $(WAREHOUSE) data/samples/

@@ -19,6 +19,19 @@ CASES = [
     ("shanghai", 201, "万元"), ("shanghai", 202, "元"),
     ("spreadsheet", 301, "万元"), ("spreadsheet", 302, "元"),
     ("rotated", 401, "万元"),
+    # WPS 文字 (issue 5): rules as thin filled rectangles (507) or runs of small rectangles (503, 508, 509), one
+    # ruling per page of some tables drawn as a filled polygon the vector engine does not see (503: 06/07,
+    # 507: 07/08, 508: 01/08); embedded Kai (507), Ming (508) and Hei (509) subsets or STSong-Light (503); fake
+    # bold drawn twice (507, 509) or with render mode 2 (503); 01/04/07 on landscape A3 among A4 portrait
+    # pages (507, 509); bar charts with a ruled data box (503, 508, 509); strings outside the page box (503,
+    # 508, 509); captions 公开表01 (503, 507, 509); unit line after the caption (508); title and unit inside
+    # the grid's first rows, repeated on continuation pages (507, 509)
+    ("wps", 503, "元"), ("wps", 507, "元"), ("wps", 508, "万元"), ("wps", 509, "万元"),
+    # Word: the tables flow, broken at any row without repeated header or caption, a page holding the end of
+    # one table and the start of the next; thin-rectangle rules with a polygon in 05/09 (501), 04/07 (502),
+    # 05/08 (505); Hei (501), Ming (502, 505); fake bold doubled (501, 505) or render mode 2 (502); the unit
+    # line above the title (501); a chart after the last table (505); stray text (501, 502, 505)
+    ("word", 501, "元"), ("word", 502, "万元"), ("word", 505, "元"),
 ]
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import playa
+import pypdf
 import pypdfium2 as pdfium
 import pytest
 
@@ -329,3 +330,81 @@ def test_camelot_lattice_finds_the_grids(tmp_path, layout):
     assert len(tables) >= 9
     cells = {re.sub(r"\s+", "", c) for t in tables for row in t.df.values.tolist() for c in row}
     assert {"本年收入合计", "人员经费合计", "科目名称", r.t03.rows[0].name} <= cells
+
+
+def test_wps_and_word_styles_cover_every_variant():
+    """Over a few dozen seeds the WPS/Word styles take every printing choice of issue 5 they model."""
+    from tests.synth.render import CJK_FONTS, FONT
+
+    styles = [style_for(random_report(s), layout) for s in range(40) for layout in ("wps", "word")]
+    assert {st.font for st in styles} == {FONT, *CJK_FONTS}
+    assert {st.rules for st in styles} == {"line", "rect", "dashes"}
+    assert {st.bold for st in styles} == {None, "double", "stroke"}
+    assert {st.unit_place for st in styles} == {"info", "below", "caption", "above"}
+    assert {st.caption for st in styles} >= {"公开{:02d}表", "公开表{:02d}", "公开 {:02d} 表"}
+    for option in ("polygon_rules", "a3_tables", "chart", "stray_text", "flow", "title_in_grid"):
+        values = {bool(getattr(st, option)) for st in styles}
+        assert values == {True, False}, option
+    assert style_for(random_report(5), "wps") == style_for(random_report(5), "wps"), "deterministic per seed"
+
+
+def _fonts_and_boxes(path):
+    """(names of embedded TrueType fonts, page sizes, characters outside their page box, filled paths that are
+    not rectangles)."""
+    reader = pypdf.PdfReader(str(path))
+    fonts = set()
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            font = font.get_object()
+            for desc in [font] + [d.get_object() for d in font.get("/DescendantFonts", [])]:
+                fd = desc.get("/FontDescriptor")
+                if fd is not None and "/FontFile2" in fd.get_object():
+                    fonts.add(str(desc["/BaseFont"]))
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
+    outside, polygons = 0, 0
+    with playa.open(str(path), space="page") as pdf:
+        for page in pdf.pages:
+            x0, y0, x1, y1 = page.mediabox
+            for obj in page.texts:
+                bx0, by0, bx1, by1 = obj.bbox
+                outside += bx1 < x0 or bx0 > x1 or by1 < y0 or by0 > y1
+            for obj in page.paths:
+                corners = {pt for seg in obj.segments for pt in seg.points}
+                polygons += bool(obj.fill) and len(corners) > 4
+    return fonts, sizes, outside, polygons
+
+
+def test_wps_report_embeds_fonts_mixes_a3_and_hides_text_outside_the_page(tmp_path):
+    r = random_report(509)
+    path = tmp_path / "wps.pdf"
+    render(r, path, "wps")
+    st = style_for(r, "wps")
+    assert st.font == "WenQuanYi-ZenHei" and st.a3_tables and st.stray_text and st.bold == "double"
+    fonts, sizes, outside, _ = _fonts_and_boxes(path)
+    assert any("WenQuanYi" in f or "ZenHei" in f for f in fonts), fonts
+    assert {(1191, 842), (595, 842)} <= set(sizes), "landscape A3 among portrait A4 pages"
+    assert outside > 0, "strings placed outside the page box"
+    flat = re.sub(r"\s+", "", "\n".join(pdf_text(path)))
+    assert flat.count(st.titles[3]) >= 2, "fake bold: the title drawn twice"
+
+
+def test_word_report_flows_and_draws_a_polygon_rule(tmp_path):
+    r = random_report(505)
+    path = tmp_path / "word.pdf"
+    render(r, path, "word")
+    st = style_for(r, "word")
+    assert st.flow and st.polygon_rules and st.rules == "rect" and st.font == "AR-PL-UMing"
+    fonts, sizes, _, polygons = _fonts_and_boxes(path)
+    assert any("UMing" in f for f in fonts), fonts
+    assert polygons > 0
+    texts = pdf_text(path)
+    # one flow: a page holds the titles of two tables
+    assert any(sum(1 for n in range(1, 10) if st.titles[n] in re.sub(r"\s+", "", t)) >= 2 for t in texts)
+
+
+def test_a_missing_font_says_which_package_to_install(monkeypatch):
+    from tests.synth import render as render_module
+
+    monkeypatch.setitem(render_module.CJK_FONTS, "Nowhere-Kai", ("/nonexistent/kai.ttc", 0, "fonts-nowhere-kai"))
+    with pytest.raises(render_module.FontMissing, match="fonts-nowhere-kai.*make fonts"):
+        render_module.use_font("Nowhere-Kai")

@@ -60,7 +60,7 @@ def measure(folder: Path, per_layout: int, layouts: list[str], seed: int) -> tup
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-layout", type=int, default=3)
-    parser.add_argument("--layouts", default="typeset,shanghai,spreadsheet,unruled,rotated")
+    parser.add_argument("--layouts", default=",".join(LAYOUTS))
     parser.add_argument("--seed", type=int, default=7000)
     parser.add_argument("--keep", type=Path, help="render into this folder and keep it")
     args = parser.parse_args()

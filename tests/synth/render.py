@@ -13,25 +13,40 @@ Layouts (``LAYOUTS``):
   预算数/决算数 pairs under each category, 05's 合计 row at the bottom, portrait and landscape pages mixed.
 - ``spreadsheet``: landscape pages, one table per page, title and caption (公开 01 表) in the grid's first
   merged rows, small font, wrapped labels inside cells, no cover or narrative, thousands separators or not.
-- ``unruled``: typeset tables without any ruling (for camelot's stream/network flavours).
+- ``unruled``: typeset tables without vertical rulings, as Word tables with their borders hidden: no rule at
+  all or a 三线表 (a rule above, one under the header, one at the foot); labels wrapped in cells aligned to
+  the top or the middle, zeros printed or blank, 行次 and 栏次 or not.
 - ``rotated``: wide tables drawn landscape on portrait pages turned by /Rotate 90.
+- ``wps``: typeset-like, as WPS 文字 exports it: rules drawn as thin filled rectangles or runs of tiny
+  rectangles, now and then one ruling drawn as a filled polygon (not seen by camelot's vector engine), an
+  embedded Hei/Kai/Ming TrueType subset or STSong-Light, fake bold (each glyph drawn twice a hair apart, or
+  text render mode 2) in titles, headers and 合计 rows, wide tables on landscape A3 pages among portrait A4
+  ones, a bar chart with a small ruled data box on the narrative pages, stray text outside the page box,
+  captions 公开表01 / 公开 01 表, the unit line at different places near the title or the title inside the
+  grid.
+- ``word``: as Word exports it: the tables flow one after the other, broken across pages at any row without
+  repeated headers or captions (a page holds the end of one table and the start of the next), rules as
+  lines or thin rectangles with the odd polygon, the same font, fake-bold and unit-line choices as ``wps``.
 
-Only reportlab's built-in CID font STSong-Light is used (not embedded; pdfium and camelot/playa map it to
-Unicode through the standard UniGB-UCS2-H CMap).
+STSong-Light is reportlab's built-in CID font (not embedded; pdfium and camelot/playa map it to Unicode
+through the standard UniGB-UCS2-H CMap). The ``wps`` and ``word`` layouts also embed subsets of the TrueType
+fonts of the Debian packages in ``CJK_FONTS`` (``make fonts`` installs them).
 """
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer, Table, TableStyle
 
@@ -41,7 +56,31 @@ from .model import M04_EXP_ZH, MEASURE_ZH, TP_ITEM_ZH, Report
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
-LAYOUTS = ("typeset", "shanghai", "spreadsheet", "unruled", "rotated")
+# Embedded TrueType CJK fonts: name -> (file, index in the .ttc, the Debian package that installs it)
+CJK_FONTS = {
+    "WenQuanYi-ZenHei": ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, "fonts-wqy-zenhei"),
+    "AR-PL-UKai": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0, "fonts-arphic-ukai"),
+    "AR-PL-UMing": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0, "fonts-arphic-uming"),
+}
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+def use_font(name: str) -> str:
+    """Register font ``name`` with reportlab (once); a missing font file says which package to install."""
+    if name == FONT or name in pdfmetrics.getRegisteredFontNames():
+        return name
+    path, index, package = CJK_FONTS[name]
+    if not Path(path).is_file():
+        raise FontMissing(f"{path} is missing: the generated '{name}' reports embed it. Install the Debian package "
+                          f"{package} (`make fonts` does, as root: apt-get install -y {package}).")
+    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
+    return name
+
+
+LAYOUTS = ("typeset", "shanghai", "spreadsheet", "unruled", "rotated", "wps", "word")
 CN_DIGITS = "〇一二三四五六七八九"
 
 
@@ -60,6 +99,8 @@ class Style:
     caption: str | None = "公开{:02d}表"
     order: tuple = (1, 2, 3, 4, 5, 6, 7, 8, 9)
     ruled: bool = True
+    three_line: bool = False         # unruled: only a rule above, one below the header and one at the foot
+    valign: str = "MIDDLE"           # vertical alignment in cells (Word's default is TOP)
     font_size: float = 8.0
     padding: float = 2.5
     repeat_header: bool = True
@@ -75,6 +116,18 @@ class Style:
     wrap_names: bool = False
     share_pages: bool = False        # small tables may follow each other on one page
     titles: dict = field(default_factory=dict)
+    font: str = FONT
+    rules: str = "line"              # 'line' (stroked), 'rect' (thin filled rectangles), 'dashes' (tiny rectangles)
+    rule_width: float = 0.5
+    dash: tuple = (3.0, 0.3)         # 'dashes': length of each rectangle and gap (under 1.5 pt the vector engine sees none)
+    polygon_rules: frozenset = frozenset()   # tables in which one ruling per page is a filled polygon
+    bold: str | None = None          # fake bold of titles, headers and 合计 rows: 'double' or 'stroke' (Tr 2)
+    bold_offset: float = 0.3
+    a3_tables: frozenset = frozenset()       # tables printed on landscape A3 pages
+    chart: bool = False              # a bar chart with a small ruled data box on a narrative page
+    stray_text: bool = False         # strings left outside the page box
+    flow: bool = False               # the tables flow one after the other, broken at any row
+    unit_place: str = "info"         # 'info' row, 'below' it, 'caption' line, 'above' the title
 
 
 def style_for(report: Report, layout: str) -> Style:
@@ -109,9 +162,31 @@ def style_for(report: Report, layout: str) -> Style:
                      landscape_tables=frozenset(range(1, 10)), cover=False, narrative=False, page_numbers=False,
                      wrap_names=True, titles=titles)
     if layout == "unruled":
-        return Style(layout, ruled=False, caption="公开{:02d}表", font_size=rng.choice([8, 8.5, 9]),
-                     padding=rng.choice([3, 4, 5]),
-                     repeat_header=rng.random() < 0.5, cover=False, empty_total="zero", titles=titles)
+        return Style(layout, ruled=False, three_line=rng.random() < 0.3, valign=rng.choice(["TOP", "MIDDLE"]),
+                     caption=rng.choice(["公开{:02d}表", "公开 {:02d} 表", "公开表{:02d}"]),
+                     dept_label=rng.choice(["部门：", "单位："]), zero_text=rng.choice(["0.00", "0.00", ""]),
+                     thousands=rng.random() < 0.6, lanci=rng.random() < 0.7, line_no=rng.random() < 0.7,
+                     font_size=rng.choice([7.5, 8, 8.5, 9]), padding=rng.choice([2, 3, 4, 5]),
+                     spaced_total=rng.random() < 0.3, share_pages=rng.random() < 0.4,
+                     repeat_header=rng.random() < 0.5, cover=False, empty_total=rng.choice(["zero", "blank"]),
+                     titles=titles)
+    if layout in ("wps", "word"):
+        word = layout == "word"
+        in_grid = not word and rng.random() < 0.25
+        return Style(layout, caption=rng.choice(["公开{:02d}表", "公开表{:02d}", "公开 {:02d} 表", "公开表{:02d}"]),
+                     dept_label=rng.choice(["部门：", "单位："]), font_size=rng.choice([7.5, 8, 8.5, 9]),
+                     padding=rng.choice([2, 2.5, 3, 4]), repeat_header=not word and rng.random() < 0.5,
+                     spaced_total=rng.random() < 0.3, share_pages=rng.random() < 0.5,
+                     empty_total=rng.choice(["zero", "zero", "blank", "none"]), titles=titles,
+                     font=rng.choice([FONT, *CJK_FONTS]),
+                     rules=rng.choice(["line", "rect", "rect"] if word else ["rect", "dashes"]),
+                     rule_width=rng.choice([0.4, 0.5, 0.75, 1.0]),
+                     polygon_rules=frozenset(rng.sample(range(1, 10), 2)) if rng.random() < 0.4 else frozenset(),
+                     bold=rng.choice(["double", "double", "stroke", None]), bold_offset=rng.choice([0.2, 0.3, 0.4, 0.5]),
+                     a3_tables=frozenset({1, 4, 7}) if not word and rng.random() < 0.5 else frozenset(),
+                     chart=rng.random() < 0.6, stray_text=rng.random() < 0.6, flow=word, title_in_grid=in_grid,
+                     unit_place="info" if in_grid else rng.choice(["info", "below", "caption", "above"]),
+                     dash=(rng.choice([1.2, 2.0, 3.0, 4.5]), rng.choice([0.0, 0.3, 0.6])))
     # rotated
     return Style(layout, caption=rng.choice(["公开{:02d}表", "公开 {:02d} 表"]), font_size=rng.choice([7.5, 8, 9]),
                  padding=rng.choice([2, 2.5, 3.5, 4.5]), repeat_header=rng.random() < 0.7,
@@ -381,13 +456,121 @@ def build_grid(report: Report, n: int, st: Style) -> Grid:
 
 
 # ====================================================================== flowables
-def _pstyle(size, align=TA_LEFT, leading=None):
-    return ParagraphStyle(f"s{size}{align}", fontName=FONT, fontSize=size, leading=leading or size * 1.25,
+def _pstyle(size, align=TA_LEFT, leading=None, font=FONT):
+    return ParagraphStyle(f"s{size}{align}{font}", fontName=font, fontSize=size, leading=leading or size * 1.25,
                           alignment=align, wordWrap="CJK")
 
 
-def _fits(text: str, width: float, size: float) -> bool:
-    return max((pdfmetrics.stringWidth(x, FONT, size) for x in text.split("\n")), default=0) <= width
+def _fits(text: str, width: float, size: float, font=FONT) -> bool:
+    return max((pdfmetrics.stringWidth(x, font, size) for x in text.split("\n")), default=0) <= width
+
+
+_BOLD_LABELS = {"合计", "总计", "本年收入合计", "本年支出合计", "人员经费合计", "公用经费合计"}
+
+
+def _key(row) -> tuple:
+    return tuple(getattr(c, "text", c) for c in row)
+
+
+class _Canvas(Canvas):
+    """A canvas that can print text in fake bold, as WPS and Word do for fonts without a bold face: each text
+    run drawn twice a hair apart ('double'), or filled and stroked (text render mode 2, 'stroke')."""
+
+    bold = False           # set by the flowables while they draw bold text
+    bold_mode: str | None = None
+    bold_offset = 0.3
+
+    def drawText(self, aTextObject):
+        if not (self.bold and self.bold_mode):
+            return super().drawText(aTextObject)
+        code = str(aTextObject.getCode())
+        if self.bold_mode == "stroke":
+            self._code.append(f"q 0 G {self.bold_offset:.2f} w 2 Tr {code} 0 Tr Q")
+        else:
+            self._code.append(code)
+            self._code.append(f"q 1 0 0 1 {self.bold_offset:.2f} 0 cm {code} Q")
+
+
+class _BoldParagraph(Paragraph):
+    def draw(self):
+        self.canv.bold = True
+        try:
+            super().draw()
+        finally:
+            self.canv.bold = False
+
+
+class _StyledTable(Table):
+    """A Table drawn as WPS and Word draw them. Rules as stroked lines, thin filled rectangles ('rect') or runs
+    of tiny rectangles ('dashes'); with ``polygon`` one horizontal ruling per page is a filled polygon, which
+    camelot's vector engine does not see. Rows whose texts are in ``bold_rows`` print in fake bold. The options
+    are class attributes (see `_table_class`), so the pieces reportlab splits off keep them."""
+
+    rules = "line"
+    rule_width = 0.5
+    polygon = False
+    dash = (3.0, 0.4)
+    bold_rows: frozenset = frozenset()
+
+    def _drawLines(self):
+        if self.rules == "line" and not self.polygon:
+            return super()._drawLines()
+        canv = self.canv
+        positions = self._rowpositions
+        polygon_y = positions[min(2, len(positions) - 2)] if self.polygon and len(positions) > 2 else None
+        w = self.rule_width
+
+        def rule(x0, y0, x1, y1):
+            horizontal = abs(y1 - y0) < 0.01
+            if horizontal and polygon_y is not None and abs(y0 - polygon_y) < 0.01:
+                # a filled hexagon along the rule: a path, not a rectangle
+                a, b = min(x0, x1), max(x0, x1)
+                path = canv.beginPath()
+                path.moveTo(a, y0 - w / 2)
+                path.lineTo((a + b) / 2, y0 - w / 2)
+                path.lineTo(b, y0 - w / 2)
+                path.lineTo(b, y0 + w / 2)
+                path.lineTo((a + b) / 2, y0 + w / 2)
+                path.lineTo(a, y0 + w / 2)
+                path.close()
+                canv.drawPath(path, stroke=0, fill=1)
+                return
+            if self.rules == "line":
+                return Canvas.line(canv, x0, y0, x1, y1)
+            lo, hi = (min(x0, x1), max(x0, x1)) if horizontal else (min(y0, y1), max(y0, y1))
+            pieces = [(lo - w / 2, hi + w / 2)]
+            if self.rules == "dashes":
+                step, gap = self.dash
+                pieces, p = [], lo - w / 2
+                while p < hi + w / 2:
+                    pieces.append((p, min(p + step, hi + w / 2)))
+                    p += step + gap
+            for p, q in pieces:
+                if horizontal:
+                    canv.rect(p, y0 - w / 2, q - p, w, stroke=0, fill=1)
+                else:
+                    canv.rect(x0 - w / 2, p, w, q - p, stroke=0, fill=1)
+
+        canv.setFillColor(colors.black)
+        canv.line = rule
+        try:
+            super()._drawLines()
+        finally:
+            del canv.line
+
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        row = next((i for i, y in enumerate(self._rowpositions[1:]) if abs(y - pos[1]) < 0.01), None)
+        bold = bool(self.bold_rows) and row is not None and _key(self._cellvalues[row]) in self.bold_rows
+        self.canv.bold = bold
+        try:
+            super()._drawCell(cellval, cellstyle, pos, size)
+        finally:
+            self.canv.bold = False
+
+
+def _table_class(st: Style, n: int, bold_rows: frozenset) -> type:
+    return type("StyledTable", (_StyledTable,), {"rules": st.rules, "rule_width": st.rule_width, "dash": st.dash,
+                                                 "polygon": n in st.polygon_rules, "bold_rows": bold_rows})
 
 
 def _table(grid: Grid, st: Style, width: float, report: Report, n: int) -> Table:
@@ -417,21 +600,22 @@ def _table(grid: Grid, st: Style, width: float, report: Report, n: int) -> Table
     span_w = {}
     for c0, r0, c1, r1 in spans:
         span_w[(r0, c0)] = sum(ws[c0:c1 + 1])
-    head_style = _pstyle(fs, TA_CENTER)
-    left_style = _pstyle(fs, TA_LEFT)
+    font = st.font
+    head_style = _pstyle(fs, TA_CENTER, font=font)
+    left_style = _pstyle(fs, TA_LEFT, font=font)
     data, shrink = [], []
     for i, row in enumerate(rows):
         out = []
         for j, text in enumerate(row):
             w = span_w.get((i, j), ws[j]) - 2 * pad
             if i == 0 and extra:
-                out.append(Paragraph(text, _pstyle(fs + 4, TA_CENTER)))
-            elif text and not _fits(text, w, fs):
+                out.append(Paragraph(text, _pstyle(fs + 4, TA_CENTER, font=font)))
+            elif text and not _fits(text, w, fs, font):
                 is_head = i < off + nh
                 if not is_head and j in grid.amount_cols:
                     # amounts never wrap: shrink the cell's font to fit, as spreadsheet software does
                     size = fs
-                    while size > 3 and not _fits(text, w, size):
+                    while size > 3 and not _fits(text, w, size, font):
                         size -= 0.25
                     shrink.append(("FONTSIZE", (j, i), (j, i), size))
                     out.append(text)
@@ -440,7 +624,7 @@ def _table(grid: Grid, st: Style, width: float, report: Report, n: int) -> Table
             else:
                 out.append(text)
         data.append(out)
-    cmds = [("FONT", (0, 0), (-1, -1), FONT, fs), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    cmds = [("FONT", (0, 0), (-1, -1), font, fs), ("VALIGN", (0, 0), (-1, -1), st.valign),
             ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.6),
             ("ALIGN", (0, 0), (-1, off + nh - 1), "CENTER")]
@@ -453,33 +637,48 @@ def _table(grid: Grid, st: Style, width: float, report: Report, n: int) -> Table
     for c0, r0, c1, r1 in spans:
         cmds.append(("SPAN", (c0, r0), (c1, r1)))
     if st.ruled:
-        cmds.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+        cmds.append(("GRID", (0, 0), (-1, -1), st.rule_width, colors.black))
+    elif st.three_line:  # 三线表: no vertical rule, so no grid for camelot's lattice flavour
+        cmds += [("LINEABOVE", (0, off), (-1, off), 1.0, colors.black),
+                 ("LINEBELOW", (0, off + nh - 1), (-1, off + nh - 1), 0.5, colors.black),
+                 ("LINEBELOW", (0, -1), (-1, -1), 1.0, colors.black)]
     repeat = off + nh if st.repeat_header else 0
-    return Table(data, colWidths=ws, repeatRows=repeat, hAlign="CENTER", style=TableStyle(cmds))
+    bold = frozenset(_key(row) for i, row in enumerate(data)
+                     if st.bold and (i < off + nh or any(str(t).replace(" ", "") in _BOLD_LABELS for t in rows[i])))
+    cls = _table_class(st, n, bold) if st.layout in ("wps", "word") else Table
+    return cls(data, colWidths=ws, repeatRows=repeat, hAlign="CENTER", style=TableStyle(cmds))
 
 
 def _table_flowables(report: Report, n: int, st: Style, width: float) -> list:
     grid = build_grid(report, n, st)
     fs = st.font_size
     out = []
+    font = st.font
+    unit_line = f"单位：{report.unit}"
     if not st.title_in_grid:
-        out.append(Paragraph(st.titles[n], _pstyle(16, TA_CENTER, 24)))
+        if st.unit_place == "above":
+            out.append(Paragraph(unit_line, _pstyle(fs + 1, TA_RIGHT, font=font)))
+        out.append((_BoldParagraph if st.bold else Paragraph)(st.titles[n], _pstyle(16, TA_CENTER, 24, font=font)))
         if st.caption:
-            out.append(Paragraph(st.caption.format(n), _pstyle(fs + 1, TA_RIGHT)))
+            cap = st.caption.format(n) + ("\u3000\u3000" + unit_line if st.unit_place == "caption" else "")
+            out.append(Paragraph(cap, _pstyle(fs + 1, TA_RIGHT, font=font)))
         if st.layout == "shanghai":
-            out.append(Paragraph(f"单位：{report.unit}", _pstyle(fs + 1, TA_RIGHT)))
+            out.append(Paragraph(unit_line, _pstyle(fs + 1, TA_RIGHT)))
         else:
             info = Table([[f"{st.dept_label}{report.department}", f"{report.fiscal_year}年度",
-                           f"单位：{report.unit}"]], colWidths=[width * 0.5, width * 0.2, width * 0.3])
-            info.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, fs + 1), ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                           unit_line if st.unit_place == "info" else ""]],
+                         colWidths=[width * 0.5, width * 0.2, width * 0.3])
+            info.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, fs + 1), ("ALIGN", (1, 0), (1, 0), "CENTER"),
                                       ("ALIGN", (2, 0), (2, 0), "RIGHT"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                       ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
             out.append(info)
+            if st.unit_place == "below":
+                out.append(Paragraph(unit_line, _pstyle(fs + 1, TA_RIGHT, font=font)))
         out.append(Spacer(1, 3))
     out.append(_table(grid, st, width, report, n))
     if grid.note:
         out.append(Spacer(1, 4))
-        out.append(Paragraph(grid.note, _pstyle(fs + 1)))
+        out.append(Paragraph(grid.note, _pstyle(fs + 1, font=font)))
     out.append(Spacer(1, 10))
     return out
 
@@ -488,9 +687,36 @@ def _cn_year(y: int) -> str:
     return "".join(CN_DIGITS[int(d)] for d in str(y))
 
 
-def _narrative(report: Report, width: float) -> list:
-    body = _pstyle(11, TA_LEFT, 18)
-    head = _pstyle(14, TA_CENTER, 22)
+def _chart(report: Report, st: Style, width: float) -> list:
+    """A bar chart of 支出 by 类 with a small ruled data box beside it, as narratives print (not a 公开 table)."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+
+    rows = [r for r in report.t03.rows if r.level == "类"][:6]
+    values = [float(r.values["total_expenditure"]) for r in rows]
+    drawing = Drawing(width * 0.55, 150)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 30, 25, width * 0.55 - 45, 105
+    chart.data = [values]
+    chart.categoryAxis.categoryNames = [r.code for r in rows]
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = st.font
+    chart.valueAxis.valueMin = min(0, *values)
+    chart.bars[0].fillColor = colors.HexColor("#4472C4")
+    drawing.add(chart)
+    drawing.add(String(width * 0.275, 138, f"{report.fiscal_year}年度支出决算结构（{report.unit}）", fontName=st.font,
+                       fontSize=9, textAnchor="middle"))
+    box = Table([["科目", f"支出（{report.unit}）"]] + [[r.name, _fmt(r.values["total_expenditure"], st)] for r in rows],
+                colWidths=[width * 0.25, width * 0.15],
+                style=TableStyle([("FONT", (0, 0), (-1, -1), st.font, 7), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                                  ("ALIGN", (1, 1), (1, -1), "RIGHT")]))
+    return [Paragraph(f"图：{report.fiscal_year}年度支出决算结构", _pstyle(11, TA_CENTER, 18, font=st.font)),
+            Table([[drawing, box]], colWidths=[width * 0.57, width * 0.43])]
+
+
+def _narrative(report: Report, width: float, st: Style | None = None) -> list:
+    font = st.font if st else FONT
+    body = _pstyle(11, TA_LEFT, 18, font=font)
+    head = _pstyle(14, TA_CENTER, 22, font=font)
     y = report.fiscal_year
     t01 = {(x.side, x.item_zh): x.values.get("amount") for x in report.t01}
     t05 = report.t05.total
@@ -512,20 +738,47 @@ def _narrative(report: Report, width: float) -> list:
                   f"{_fmt(t05['total'], Style('x'))}{u}，其中基本支出{_fmt(t05['basic'], Style('x'))}{u}，"
                   f"项目支出{_fmt(t05['project'], Style('x'))}{u}。", body),
     ]
+    if st and st.chart:
+        paras[6:6] = _chart(report, st, width)
     return paras
+
+
+def _closing(report: Report, st: Style, width: float) -> list:
+    """A section after the tables (名词解释, charts), as some reports print."""
+    body = _pstyle(11, TA_LEFT, 18, font=st.font)
+    return [Paragraph("第四部分 其他重要事项的情况说明", _pstyle(14, TA_CENTER, 22, font=st.font)),
+            Paragraph(f"{report.department}{report.fiscal_year}年度支出按功能分类的结构如下。", body),
+            *_chart(report, st, width)]
 
 
 # ====================================================================== page machinery
 class _Writer:
     def __init__(self, path, report: Report, st: Style):
-        self.c = Canvas(str(path), pagesize=A4, pageCompression=1)
+        self.c = _Canvas(str(path), pagesize=A4, pageCompression=1)
+        self.c.bold_mode, self.c.bold_offset = st.bold, st.bold_offset
         self.c.setTitle(report.title)
         self.c.setCreator({"typeset": "WPS 文字", "shanghai": "ONLYOFFICE/8.0.1.31",
                            "spreadsheet": "WPS 表格"}.get(st.layout, "Microsoft Word"))
         self.st = st
+        self.report = report
         self.page = 0
 
-    def group(self, flowables: list, *, land: bool = False, rotated: bool = False, margin: float = 18 * mm):
+    def _stray(self, width: float, height: float) -> None:
+        """Strings left outside the page box, as some producers do: never part of the page."""
+        r = self.report
+        rng = random.Random(f"{r.seed}/stray/{self.page}")
+        if rng.random() < 0.5:
+            return
+        texts = ["单位：元" if r.unit == "万元" else "单位：万元", f"{r.fiscal_year - 3}年度", "公开03表",
+                 "部门：某某县财政局", "收入支出决算总表", "12,345.67", "2010101 行政运行 88.00"]
+        spots = [(-250, height / 2), (width + 30, height / 3), (width / 3, height + 20), (40, -30), (-90, -60)]
+        self.c.setFont(self.st.font, 10)
+        for _ in range(rng.randint(1, 3)):
+            x, y = rng.choice(spots)
+            self.c.drawString(x, y, rng.choice(texts))
+
+    def group(self, flowables: list, *, land: bool = False, rotated: bool = False, margin: float = 18 * mm,
+              a3: bool = False):
         story = list(flowables)
         while story:
             while story and isinstance(story[0], Spacer):      # no page holding only white space
@@ -533,9 +786,9 @@ class _Writer:
             if not story:
                 break
             self.page += 1
-            pw, ph = A4
+            pw, ph = A3 if a3 else A4
             if land and not rotated:
-                pw, ph = landscape(A4)
+                pw, ph = landscape((pw, ph))
             cw, ch = (ph, pw) if rotated else (pw, ph)
             # reportlab writes MediaBox [0 0 h w] when /Rotate is 90: pass the displayed (landscape) size so
             # that the MediaBox is portrait and the landscape content is drawn turned inside it
@@ -565,8 +818,10 @@ class _Writer:
                     raise RuntimeError(f"flowable {type(f).__name__} does not fit on an empty page")
                 break
             if self.st.page_numbers:
-                self.c.setFont(FONT, 9)
+                self.c.setFont(self.st.font, 9)
                 self.c.drawCentredString(cw / 2, margin / 2, f"- {self.page} -")
+            if self.st.stray_text:
+                self._stray(cw, ch)
             self.c.restoreState()
             self.c.showPage()
 
@@ -577,6 +832,7 @@ class _Writer:
 def render(report: Report, path, layout: str) -> None:
     """Write ``report`` as a PDF at ``path`` in ``layout`` (one of ``LAYOUTS``)."""
     st = style_for(report, layout)
+    use_font(st.font)
     w = _Writer(path, report, st)
     margin = 18 * mm if layout != "spreadsheet" else 10 * mm
     pw = A4[0] - 2 * margin
@@ -586,17 +842,31 @@ def render(report: Report, path, layout: str) -> None:
             cov = [Spacer(1, 200), Paragraph(report.department, _pstyle(24, TA_CENTER, 34)),
                    Paragraph(f"{report.fiscal_year}年度部门决算", _pstyle(24, TA_CENTER, 34))]
         else:
-            cov = [Spacer(1, 200), Paragraph(report.title, _pstyle(24, TA_CENTER, 34)), Spacer(1, 160),
-                   Paragraph(f"{_cn_year(report.fiscal_year + 1)}年九月", _pstyle(14, TA_CENTER))]
+            cov = [Spacer(1, 200), Paragraph(report.title, _pstyle(24, TA_CENTER, 34, font=st.font)), Spacer(1, 160),
+                   Paragraph(f"{_cn_year(report.fiscal_year + 1)}年九月", _pstyle(14, TA_CENTER, font=st.font))]
         w.group(cov, margin=margin)
     if st.narrative:
-        w.group(_narrative(report, pw), margin=margin)
+        w.group(_narrative(report, pw, st), margin=margin)
     heading = [Paragraph(f"第三部分 {report.department}{report.fiscal_year}年度部门决算表"
-                         if layout == "shanghai" else f"{report.fiscal_year}年度部门决算表", _pstyle(14, TA_CENTER, 22)),
+                         if layout == "shanghai" else f"{report.fiscal_year}年度部门决算表", _pstyle(14, TA_CENTER, 22, font=st.font)),
                Spacer(1, 8)] if st.narrative else []
+    if st.flow:
+        # Word: one flow; tables break at any row and a page holds the end of one and the start of the next
+        story = heading + [f for n in st.order for f in _table_flowables(report, n, st, pw)]
+        w.group(story + (_closing(report, st, pw) if st.chart else []), margin=margin)
+        w.save()
+        return
     pending: list = []
     pending_land = None
     for n in st.order:
+        if n in st.a3_tables:
+            if pending:
+                w.group(pending, land=pending_land, margin=margin)
+                pending = []
+            w.group(heading + _table_flowables(report, n, st, A3[1] - 2 * margin), land=True, a3=True,
+                    margin=margin)
+            heading = []
+            continue
         land = n in st.landscape_tables
         rot = n in st.rotated_tables
         width = (lw if land else pw)
@@ -617,4 +887,6 @@ def render(report: Report, path, layout: str) -> None:
             pending = []
     if pending:
         w.group(pending, land=pending_land, margin=margin)
+    if st.chart:
+        w.group(_closing(report, st, pw), margin=margin)
     w.save()
