@@ -8,14 +8,13 @@ much repair as reading the text directly. Here:
 
 * the table starts below its title block (title, 公开NN表 caption, 部门：/单位：, year and unit lines) and
   ends at a note (注：…), a page number, a paragraph of prose or a wide gap;
-* columns are the bands of x covered by the text of the body lines; the white gutters between them are the
-  column boundaries (a column printed blank throughout has no amounts to lose: its label is dropped
-  rather than given to a neighbour that has a label of its own);
+* columns are the bands of x covered by the text of the body lines, matched in order to the header's
+  lowest labels (a label without a band below it is a column printed blank throughout); column
+  boundaries lie in the white between them;
 * a body line that only continues a label (text in one column, no code, no amount) joins the nearest data
   line: a label wrapped inside its cell, whichever way the cell aligns its text vertically;
 * lines above the first data line are header rows; a label covers the columns beneath it, and a label
-  centred over several columns (预算数 over the six 三公 columns) those whose own labels lie nearer to it
-  than to any other label of its line.
+  centred over two or more labels below it (预算数 over the six 三公 columns) their columns too.
 
 The result is a `CamelotPart` like the lattice ones (flavor ``text``), so the rest of the reading is the same.
 """
@@ -50,6 +49,18 @@ class _Word:
     @property
     def center(self) -> float:
         return (self.x0 + self.x1) / 2
+
+    @property
+    def top(self) -> float:
+        return max(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return min(c.bottom for c in self.chars)
+
+    @property
+    def size(self) -> float:
+        return max(c.size for c in self.chars)
 
     @property
     def text(self) -> str:
@@ -107,15 +118,30 @@ def _is_title_block(line: _Line) -> bool:
                 or _YEAR_ONLY.match(text))
 
 
+def _is_page_number(line: _Line) -> bool:
+    return len(line.words()) == 1 and bool(_PAGE_NUMBER.match(line.compact))
+
+
 def _is_data(words: list[_Word]) -> bool:
     return C.is_data_row([w.text for w in words])
 
 
 def _bands(lines: list[_Line]) -> list[list[float]]:
-    """x ranges covered by the characters of `lines`, merged where less than GUTTER apart."""
-    spans = sorted((c.x0, c.x1) for line in lines for c in line.chars)
+    """x ranges covered by the text of `lines`, merged where less than GUTTER apart. A label printed
+    spaced out (合    计) covers the white between its characters."""
+    spans = []
+    for line in lines:
+        words = line.words()
+        k = 0
+        while k < len(words):
+            x0, x1 = words[k].x0, words[k].x1
+            if k + 1 < len(words) and squeeze(words[k].text + words[k + 1].text) in C.TOTAL_LABELS | {"小计"}:
+                x1 = words[k + 1].x1
+                k += 1
+            spans.append((x0, x1))
+            k += 1
     bands: list[list[float]] = []
-    for x0, x1 in spans:
+    for x0, x1 in sorted(spans):
         if bands and x0 - bands[-1][1] < GUTTER:
             bands[-1][1] = max(bands[-1][1], x1)
         else:
@@ -133,48 +159,124 @@ def _column_of(x0: float, x1: float, edges: list[float]) -> list[int]:
     return [best[1]] if best[0] > -GUTTER else []
 
 
-def _header_claims(words: list[_Word], edges: list[float], below: set[int]) -> dict[int, int]:
-    """Column -> word index for one header line. A column under a word is that word's; a column with a
-    label lower down, lying nearer one word of this line than any other, is that word's when the word sits
-    centred over all the columns it claims (a label spanning several columns)."""
-    n = len(edges) - 1
-    centers = [(edges[i] + edges[i + 1]) / 2 for i in range(n)]
-    direct: dict[int, int] = {}
-    for w, word in enumerate(words):
+def _overlap(a: _Word, b: _Word) -> bool:
+    return a.x0 < b.x1 + GUTTER and b.x0 - GUTTER < a.x1
+
+
+@dataclass
+class _Label:
+    """A header label (one line of it) and what lies below it in the header."""
+
+    word: _Word
+    under: bool              # a label below it overlaps it (the rest of its label, or its sub-labels)
+    children: list[_Word]    # labels wholly below it, nearer to it than to the other labels of its line
+
+    @property
+    def heads_group(self) -> bool:
+        """Centred over two or more labels below it: a label spanning their columns (收入 over 项目 | 行次 |
+        决算数, 预算数 over the six 三公 columns). A line of a wrapped label is not centred over its
+        neighbours' labels, only over its own."""
+        if len(self.children) < 2:
+            return False
+        x0 = min(w.x0 for w in self.children)
+        x1 = max(w.x1 for w in self.children)
+        return abs(self.word.center - (x0 + x1) / 2) <= 0.25 * (x1 - x0)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.under and not self.heads_group
+
+
+def _labels(header: list[_Line]) -> list[list[_Label]]:
+    """The header lines' labels, line by line (the 栏次 row of column numbers left out)."""
+    lines = [sorted(ln.words(), key=lambda w: w.center) for ln in header]
+    lines = [words for words in lines if not C.is_column_numbers_row([w.text for w in words])]
+    out = []
+    for index, words in enumerate(lines):
+        labels = []
+        for k, word in enumerate(words):
+            left = (words[k - 1].center + word.center) / 2 if k else float("-inf")
+            right = (word.center + words[k + 1].center) / 2 if k + 1 < len(words) else float("inf")
+            lower = [other for others in lines[index + 1:] for other in others if other.top < word.bottom]
+            labels.append(_Label(word, any(_overlap(word, other) for other in lower),
+                                 [other for other in lower if left < other.center < right]))
+        out.append(labels)
+    return out
+
+
+def _columns(leaves: list[_Word], bands: list[list[float]]) -> list[tuple[float, float]]:
+    """Column extents from the header's lowest labels and the bands of body text, aligned in order.
+
+    A band of right-aligned amounts lies under the right part of its column, left of the next column's
+    label, so bands are matched to labels by the least total distance, in order (a small dynamic
+    programme); a label left without a band, over white, is a column printed blank throughout."""
+    skip_label, skip_band = GUTTER, 10_000.0  # a band of text always has a label, unless there is no header
+
+    def distance(word: _Word, band: list[float]) -> float:
+        return max(band[0] - word.center, word.center - band[1], 0.0)
+
+    n, m = len(leaves), len(bands)
+    cost = [[float("inf")] * (m + 1) for _ in range(n + 1)]
+    move: dict[tuple[int, int], str] = {}
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            options = []
+            if i and j:
+                options.append((cost[i - 1][j - 1] + distance(leaves[i - 1], bands[j - 1]), "match"))
+            if i:
+                options.append((cost[i - 1][j] + skip_label, "label"))
+            if j:
+                options.append((cost[i][j - 1] + skip_band, "band"))
+            if options:
+                cost[i][j], move[(i, j)] = min(options)
+    out: list[tuple[float, float]] = []
+    i, j = n, m
+    while i or j:
+        step = move[(i, j)]
+        if step == "match":
+            word, band = leaves[i - 1], bands[j - 1]
+            out.append((min(word.x0, band[0]), max(word.x1, band[1])))
+            i, j = i - 1, j - 1
+        elif step == "label":
+            word = leaves[i - 1]
+            if not any(word.x0 < band[1] and band[0] < word.x1 for band in bands):
+                out.append((word.x0, word.x1))  # a label over white: a column printed blank throughout
+            i -= 1
+        else:
+            out.append(tuple(bands[j - 1]))
+            j -= 1
+    return sorted(out)
+
+
+def _header_row(labels: list[_Label], edges: list[float]) -> list[PrintedCell]:
+    """One header line as cells: a label covers the columns under it, a label heading a group also the
+    columns of the labels in its group."""
+    claims: dict[int, int] = {}
+    for k, label in enumerate(labels):
+        word = label.word
         for col in _column_of(word.x0, word.x1, edges):
-            direct.setdefault(col, w)
-    claims = dict(direct)
-    spread: dict[int, list[int]] = {}
-    for col in range(n):
-        if col in direct or col not in below:
+            claims.setdefault(col, k)
+    for k, label in enumerate(labels):
+        if not label.heads_group:
             continue
-        distance = sorted((max(word.x0 - centers[col], centers[col] - word.x1, 0.0), w)
-                          for w, word in enumerate(words))
-        if len(distance) > 1 and distance[1][0] - distance[0][0] < GUTTER:
-            continue  # as near to two labels: neither spans it
-        spread.setdefault(distance[0][1], []).append(col)
-    for w, cols in spread.items():
-        own = [c for c, v in direct.items() if v == w] + cols
-        lo, hi = min(own), max(own)
-        span = edges[hi + 1] - edges[lo]
-        if abs(words[w].center - (edges[lo] + edges[hi + 1]) / 2) <= max(2 * GUTTER, 0.06 * span):
-            for col in cols:
-                claims[col] = w
-    return claims
-
-
-def _header_row(words: list[_Word], edges: list[float], below: set[int]) -> list[PrintedCell]:
-    claims = _header_claims(words, edges, below)
+        cols = {col for child in label.children for col in _column_of(child.x0, child.x1, edges)}
+        cols |= {col for col, owner in claims.items() if owner == k}
+        lo, hi = min(cols), max(cols)
+        # centred over the cells of its group, not only over their labels (which a wrapped label's
+        # own lines can be, together with a neighbour's)
+        if abs(label.word.center - (edges[lo] + edges[hi + 1]) / 2) <= max(2 * GUTTER, 0.1 * (edges[hi + 1] - edges[lo])):
+            for col in range(lo, hi + 1):
+                claims.setdefault(col, k)
     row: list[PrintedCell] = []
     col = 0
     n = len(edges) - 1
     while col < n:
-        w = claims.get(col)
+        k = claims.get(col)
         end = col
-        while w is not None and end + 1 < n and claims.get(end + 1) == w:
+        while k is not None and end + 1 < n and claims.get(end + 1) == k:
             end += 1
-        chars = [c for c in words[w].chars] if w is not None else []
-        row.append(PrintedCell(edges[col], edges[end + 1], cell_text(chars), True))
+        row.append(PrintedCell(edges[col], edges[end + 1], labels[k].word.text if k is not None else "", True))
         col = end + 1
     return row
 
@@ -195,7 +297,11 @@ def _split_off_table(lines: list[_Line], continuation: bool) -> tuple[list[_Line
     if not continuation:
         while start < len(lines) and _is_title_block(lines[start]):
             start += 1
-    lines = [ln for ln in lines[start:] if not _PAGE_NUMBER.match(ln.compact)]
+    lines = lines[start:]
+    while lines and _is_page_number(lines[-1]):  # a footer
+        lines.pop()
+    while lines and _is_page_number(lines[0]):  # a header
+        lines.pop(0)
     first = next((i for i, ln in enumerate(lines) if _is_data(ln.words())), None)
     if first is None:
         return None
@@ -230,8 +336,9 @@ def _starts_row(text: str | None) -> bool:
 
 
 def _rows(body: list[_Line], edges: list[float]) -> list[list[_Line]]:
-    """Body lines grouped into table rows. A line holding an amount or a code starts a row; a line holding
-    only labels continues labels wrapped inside their cells and joins the nearest row above or below
+    """Body lines grouped into table rows. A line holding an amount or a code starts a row, and so does a
+    line of labels printed one row pitch below the row above it (a row whose amounts are blank). Any other
+    line of labels continues labels wrapped inside their cells and joins the nearest row above or below
     (above on a tie), unless it would run two labels together: a line whose label starts a row of its own
     (一、, a total) joins only the row below it, and only when that row's labels in its columns do not."""
     def band_texts(line: _Line) -> dict[int, str]:
@@ -244,22 +351,35 @@ def _rows(body: list[_Line], edges: list[float]) -> list[list[_Line]]:
 
     texts = [band_texts(line) for line in body]
     anchors = [i for i, t in enumerate(texts) if any(C.is_amount(v) or C.is_code(v) for v in t.values())]
+    # the row pitch: the usual distance between two data lines with nothing between them
+    steps = sorted(body[a].y - body[b].y for a, b in zip(anchors, anchors[1:]) if b == a + 1)
+    pitch = steps[len(steps) // 2] if steps else None
     groups: dict[int, list[_Line]] = {a: [body[a]] for a in anchors}
+    starts = list(anchors)
     for i, line in enumerate(body):
         if i in groups:
             continue
-        above = [a for a in anchors if a < i]
-        below = [a for a in anchors if a > i]
+        above = max((a for a in starts if a < i), default=None)
+        below = min((a for a in anchors if a > i), default=None)
+        if (above is not None and pitch is not None
+                and abs(body[above].y - line.y - pitch) <= 0.15 * line.size
+                and (below is None or body[below].y <= line.y - pitch + 0.15 * line.size)):
+            groups[i] = [line]  # on the rows' grid: a row printing only labels (its amounts blank)
+            starts.append(i)
+            continue
         allowed = []
-        if above and not any(_starts_row(t) for t in texts[i].values()):
-            allowed.append((body[above[-1]].y - line.y - 0.2 * line.size, above[-1]))
-        if below and not any(_starts_row(texts[below[0]].get(col)) for col in texts[i]):
-            allowed.append((line.y - body[below[0]].y, below[0]))
+        owner = next((key for key, lines in groups.items() if i and body[i - 1] in lines), None)
+        if owner is not None and not any(_starts_row(t) for t in texts[i].values()):
+            # the row of the line just above (a label wrapped over three lines goes on from its second)
+            allowed.append((body[i - 1].y - line.y - 0.2 * line.size, owner))
+        if below is not None and not any(_starts_row(texts[below].get(col)) for col in texts[i]):
+            allowed.append((line.y - body[below].y, below))
         allowed = [(d, a) for d, a in allowed if d <= 2.2 * line.size]
         if allowed:
             groups[min(allowed)[1]].append(line)
         else:
             groups[i] = [line]  # a row of its own
+            starts.append(i)
     return [groups[i] for i in sorted(groups)]
 
 
@@ -273,26 +393,25 @@ def read_text_table(chars: list[Char], page: int, top: float, bottom: float, *,
     if found is None:
         return None
     header, body = found
-    bands = _bands(body)
-    if len(bands) < 2:
+    labels = _labels(header)
+    leaves = sorted((label.word for line in labels for label in line if label.is_leaf), key=lambda w: w.center)
+    columns = _columns(leaves, _bands(body))
+    if len(columns) < 2:
         return None
     every = [c for ln in header + body for c in ln.chars]
     edges = [min(c.x0 for c in every) - 1.0]
-    edges += [(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:])]
+    edges += [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:])]
     edges.append(max(c.x1 for c in every) + 1.0)
     rows = _rows(body, edges)
     printed: list[list[PrintedCell]] = []
     tops: list[float] = []
-    header_words = [ln.words() for ln in header]
-    for index, words in enumerate(header_words):
-        # columns with a label wholly below this line (not one printed half a line lower, as labels of
-        # one header row are when some wrap and others do not)
-        below = {col for lower, words_below in zip(header[index + 1:], header_words[index + 1:])
-                 if lower.top < header[index].bottom and not C.is_column_numbers_row([w.text for w in words_below])
-                 for word in words_below
-                 for col in _column_of(word.x0, word.x1, edges)}
-        printed.append(_header_row(words, edges, below))
-        tops.append(header[index].top)
+    line_labels = iter(labels)
+    for line in header:
+        if C.is_column_numbers_row([w.text for w in line.words()]):
+            printed.append(_body_row([line], edges))  # the 栏次 row: each number in its column
+        else:
+            printed.append(_header_row(next(line_labels), edges))
+        tops.append(line.top)
     for group in rows:
         printed.append(_body_row(group, edges))
         tops.append(max(ln.top for ln in group))

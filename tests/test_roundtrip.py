@@ -32,6 +32,10 @@ CASES = [
     # 05/08 (505); Hei (501), Ming (502, 505); fake bold doubled (501, 505) or render mode 2 (502); the unit
     # line above the title (501); a chart after the last table (505); stray text (501, 502, 505)
     ("word", 501, "元"), ("word", 502, "万元"), ("word", 505, "元"),
+    # Tables without vertical rulings, read from the alignment of their text: no rule at all, labels wrapped
+    # in top-aligned cells, zeros printed blank (604); a 三线表 with middle-aligned cells, small font and
+    # padding (606); a 三线表, top-aligned, 07/08/09 sharing pages, no repeated header (613)
+    ("unruled", 604, "元"), ("unruled", 606, "万元"), ("unruled", 613, "元"),
 ]
 
 

@@ -39,6 +39,10 @@ def measure(folder: Path, per_layout: int, layouts: list[str], seed: int) -> tup
     if not warehouse.exists():  # a build that failed a check or a dbt test is kept beside it, unpublished
         warehouse = warehouse.with_name(warehouse.name + ".failed")
     con = duckdb.connect(str(warehouse), read_only=True)
+    if not con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' "
+                       "and table_name = 'fct_functional'").fetchone()[0]:
+        con.close()
+        raise SystemExit(f"the build made no marts (a dbt test failed before them):\n{result.output}")
     try:
         for name, (layout, report) in reports.items():
             row = con.execute("select report_id from marts.dim_report where source_file = ?", [name]).fetchone()
