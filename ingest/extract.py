@@ -185,14 +185,16 @@ def find_tables(path: str, pages: list[int], titles: dict[int, list[float]] | No
                 unruled = False
                 continue
             page = doc.pages[page_no - 1]
-            height = page.mediabox[3] - page.mediabox[1]
+            x0, y0, x1, y1 = page.mediabox
+            width, height = (y1 - y0, x1 - x0) if page.rotate % 180 == 90 else (x1 - x0, y1 - y0)
+            # text outside the page box is not printed (page_text drops it too)
+            on_page = [c for c in chars_of(page_no) if 0 <= c.cx <= width and 0 <= c.cy <= height]
             if page_no in titles:
                 tops = sorted(titles[page_no], reverse=True)
                 bands = zip(tops, tops[1:] + [float("-inf")])
-                text_parts = [read_text_table(chars_of(page_no), page_no, top + 1, bottom + 1)
-                              for top, bottom in bands]
+                text_parts = [read_text_table(on_page, page_no, top + 1, bottom + 1) for top, bottom in bands]
             elif unruled:
-                text_parts = [read_text_table(chars_of(page_no), page_no, height, float("-inf"), continuation=True)]
+                text_parts = [read_text_table(on_page, page_no, height, float("-inf"), continuation=True)]
             else:
                 continue
             text_parts = [p for p in text_parts if p is not None]

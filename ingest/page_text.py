@@ -162,6 +162,8 @@ def read_pages(path: Path | str) -> list[PageText]:
         for index, page in enumerate(doc.pages):
             x0, y0, x1, y1 = page.mediabox
             width, height = x1 - x0, y1 - y0
+            if page.rotate % 180 == 90:  # playa gives the text of a page turned by /Rotate as displayed
+                width, height = height, width
             chars = page_chars(doc, index + 1)
             pages.append(PageText(index + 1, width, height, _lines(chars, width, height), images[index]))
         return pages

@@ -119,7 +119,9 @@ def _is_title_block(line: _Line) -> bool:
 
 
 def _is_page_number(line: _Line) -> bool:
-    return len(line.words()) == 1 and bool(_PAGE_NUMBER.match(line.compact))
+    """A page number (- 9 -, 第9页): short, whatever its spacing; a row of numbers spans columns."""
+    width = max(c.x1 for c in line.chars) - min(c.x0 for c in line.chars)
+    return bool(_PAGE_NUMBER.match(line.compact)) and (len(line.words()) == 1 or width < 4 * line.size)
 
 
 def _is_data(words: list[_Word]) -> bool:
