@@ -120,8 +120,10 @@ def page_chars(doc, page_no: int) -> list[Char]:
 def _doubled(a: Char, b: Char) -> bool:
     if a.text != b.text:
         return False
-    width = max(a.x1 - a.x0, b.x1 - b.x0, 0.1)
-    return abs(a.x0 - b.x0) < 0.3 * width and abs(a.baseline - b.baseline) < 0.3 * width
+    # narrow glyphs (, . 1) drawn again half a point aside are doubled too: the offset is a fraction of the
+    # font size, whereas a repeated character sits a whole glyph further on
+    tolerance = max(0.3 * max(a.x1 - a.x0, b.x1 - b.x0), 0.12 * max(a.size, b.size), 0.1)
+    return abs(a.x0 - b.x0) < tolerance and abs(a.baseline - b.baseline) < tolerance
 
 
 def _lines(chars: list[Char], width: float, height: float) -> list[TextLine]:
