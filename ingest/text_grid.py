@@ -35,7 +35,9 @@ _YEAR_ONLY = re.compile(r"^(20\d{2})年度?$")
 
 
 @dataclass
-class _Word:
+class _Run:
+    """Characters printed together: a word (one cell's text on one line) or a whole line."""
+
     chars: list[Char]
 
     @property
@@ -62,30 +64,17 @@ class _Word:
     def size(self) -> float:
         return max(c.size for c in self.chars)
 
+
+class _Word(_Run):
     @property
     def text(self) -> str:
         return cell_text(self.chars)
 
 
-@dataclass
-class _Line:
-    chars: list[Char]
-
-    @property
-    def top(self) -> float:
-        return max(c.top for c in self.chars)
-
-    @property
-    def bottom(self) -> float:
-        return min(c.bottom for c in self.chars)
-
+class _Line(_Run):
     @property
     def y(self) -> float:
         return sum(c.cy for c in self.chars) / len(self.chars)
-
-    @property
-    def size(self) -> float:
-        return max(c.size for c in self.chars)
 
     @property
     def compact(self) -> str:
