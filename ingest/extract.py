@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import camelot
 import playa
 
+from .layouts.cells import holds_two_rows
 from .page_text import Char, page_chars, same_line
 
 log = logging.getLogger(__name__)
@@ -147,15 +148,29 @@ def _to_part(table, flavor: str, chars: list[Char]) -> CamelotPart:
                        flavor=flavor)
 
 
+def _has_text(part: CamelotPart) -> bool:
+    return any(c.text for row in part.rows for c in row)
+
+
+def _holds_two_rows(part: CamelotPart) -> bool:
+    return any(holds_two_rows(c.text) for row in part.rows for c in row)
+
+
 def find_tables(path: str, pages: list[int], titles: dict[int, list[float]] | None = None) -> list[CamelotPart]:
     """Camelot tables on `pages`, top to bottom within each page.
 
-    `titles` maps the pages on which a table title is printed to the tops of those titles. The vector
-    engine reads ruled lines straight from the PDF without rendering. Title pages on which it finds
-    nothing are read again with the combined engine, which also renders the page, for rules drawn as
-    filled shapes or images that the vector engine does not see. A title page where neither finds a grid
-    holds a table printed without rulings: it is read from the alignment of its text (`text_grid`), and
-    so are the pages right after it that have no grid either (the table continued).
+    `titles` maps the pages on which a table title is printed to the tops of those titles.
+
+    1. The vector engine reads ruled lines straight from the PDF without rendering.
+    2. Title pages on which it finds nothing are read again with the combined engine, which also renders
+       the page, for rules drawn as filled shapes or images that the vector engine does not see.
+    3. A title page where neither finds a grid holds a table printed without rulings: it is read from the
+       alignment of its text (`text_grid`), and so are the pages right after it that have no grid either
+       (the table continued).
+    4. Pages whose grid misses rulings are read rendered too: a ruling drawn as a filled polygon (two rows
+       then share one cell), a cell holding two amounts or codes, or a page still without a table (rules
+       drawn as runs of tiny rectangles are not seen at all). A page keeps its first reading unless the
+       rendered one is free of cells holding two rows. No page is rendered twice.
     """
     from .text_grid import read_text_table
 
@@ -174,10 +189,10 @@ def find_tables(path: str, pages: list[int], titles: dict[int, list[float]] | No
     try:
         parts = [part(t, "lattice/vector") for t in _read(path, pages, engine="vector")]
         found = {p.page for p in parts}
-        retry = sorted(set(titles) - found)
-        if retry:
-            log.info("no ruled table found by the vector engine on pages %s; rendering them", retry)
-            parts += [part(t, "lattice/combined") for t in _read(path, retry, engine="combined")]
+        rendered = sorted(set(titles) - found)
+        if rendered:
+            log.info("no ruled table found by the vector engine on pages %s; rendering them", rendered)
+            parts += [part(t, "lattice/combined") for t in _read(path, rendered, engine="combined")]
             found = {p.page for p in parts}
         unruled = False
         for page_no in pages:
@@ -202,44 +217,36 @@ def find_tables(path: str, pages: list[int], titles: dict[int, list[float]] | No
                 log.info("page %d: %d table(s) printed without rulings read from the text", page_no, len(text_parts))
             parts += text_parts
             unruled = bool(text_parts)
+        parts = [p for p in parts if _has_text(p)]
+        found = {p.page for p in parts}
+        misruled = {p.page for p in parts if _holds_two_rows(p)} | _unseen_rulings(doc, sorted(found))
+        again: dict[int, list[CamelotPart]] = {}
+        for table in _read(path, sorted((misruled | (set(pages) - found)) - set(rendered)), engine="combined"):
+            new = part(table, "lattice/combined")
+            if _has_text(new):
+                again.setdefault(new.page, []).append(new)
+        for page_no, new in again.items():
+            if not any(_holds_two_rows(p) for p in new):
+                parts = [p for p in parts if p.page != page_no] + new
     finally:
         doc.close()
     parts.sort(key=lambda p: (p.page, -p.top))
-    return [p for p in parts if any(c.text for row in p.rows for c in row)]
+    return parts
 
 
-def find_tables_rendered(path: str, pages: list[int]) -> list[CamelotPart]:
-    """Camelot tables on `pages` read with the combined engine (the page rendered, plus its vector rules).
-
-    For pages whose vector grid is wrong or missing although the page is ruled: a ruling drawn as a filled
-    polygon is not seen by the vector engine (two rows then share one cell), and rules drawn as runs of tiny
-    rectangles are not seen at all."""
-    if not pages:
-        return []
-    doc = playa.open(path, space="page")
-    try:
-        parts = [_to_part(t, "lattice/combined", page_chars(doc, int(t.parsing_report["page"])))
-                 for t in _read(path, pages, engine="combined")]
-    finally:
-        doc.close()
-    parts.sort(key=lambda p: (p.page, -p.top))
-    return [p for p in parts if any(c.text for row in p.rows for c in row)]
-
-
-def pages_with_unseen_rulings(path: str, pages: list[int]) -> set[int]:
+def _unseen_rulings(doc, pages: list[int]) -> set[int]:
     """Pages holding a ruling drawn as a filled polygon (a thin path with more than four corners): camelot's
     vector engine takes rules from lines and rectangles only, so the grid it finds lacks that ruling."""
     out: set[int] = set()
-    with playa.open(path, space="page") as doc:
-        for page_no in pages:
-            for path_object in doc.pages[page_no - 1].paths:
-                if not path_object.fill:
-                    continue
-                x0, y0, x1, y1 = path_object.bbox
-                if min(x1 - x0, y1 - y0) > 2.0 or max(x1 - x0, y1 - y0) < 10.0:
-                    continue
-                corners = {pt for seg in path_object.segments for pt in seg.points}
-                if len(corners) > 4 or any(seg.operator == "c" for seg in path_object.segments):
-                    out.add(page_no)
-                    break
+    for page_no in pages:
+        for path_object in doc.pages[page_no - 1].paths:
+            if not path_object.fill:
+                continue
+            x0, y0, x1, y1 = path_object.bbox
+            if min(x1 - x0, y1 - y0) > 2.0 or max(x1 - x0, y1 - y0) < 10.0:
+                continue
+            corners = {pt for seg in path_object.segments for pt in seg.points}
+            if len(corners) > 4 or any(seg.operator == "c" for seg in path_object.segments):
+                out.add(page_no)
+                break
     return out

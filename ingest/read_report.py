@@ -12,8 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import NotFinalAccounts
-from .extract import CamelotPart, find_tables, find_tables_rendered, pages_with_unseen_rulings
-from .layouts import cells as C
+from .extract import CamelotPart, find_tables
 from .layouts.logical import LogicalTable, assemble
 from .locate import TitleMark, annotate, caption_number, classify_by_header, classify_title, find_titles, unit_of, department_of
 from .metadata import ReportMeta, report_metadata
@@ -98,28 +97,6 @@ def _title_rows(part: CamelotPart) -> TitleMark | None:
     return mark
 
 
-def _reread_rendered(path: str, candidates: list[int], parts: list[CamelotPart]) -> list[CamelotPart]:
-    """Read again, rendered (camelot's combined engine), the pages whose vector grid misses rulings: a page
-    with a ruling drawn as a filled polygon, a cell holding two rows' amounts or codes, or a page that may
-    continue a table with no grid found at all (rules drawn as runs of tiny rectangles). A page keeps its
-    first reading unless the rendered one is free of cells holding two rows."""
-    found = {p.page for p in parts}
-    misruled = {p.page for p in parts if any(C.holds_two_rows(c.text) for row in p.rows for c in row)}
-    misruled |= pages_with_unseen_rulings(path, sorted(found))
-    pages = sorted(misruled | (set(candidates) - found))
-    if not pages:
-        return parts
-    again: dict[int, list[CamelotPart]] = {}
-    for part in find_tables_rendered(path, pages):
-        again.setdefault(part.page, []).append(part)
-    for page_no, new in again.items():
-        if any(C.holds_two_rows(c.text) for p in new for row in p.rows for c in row):
-            continue
-        parts = [p for p in parts if p.page != page_no] + new
-    parts.sort(key=lambda p: (p.page, -p.top))
-    return parts
-
-
 def _text_above(page: PageText, y: float) -> int:
     """How many characters are printed above height y of the page."""
     return sum(len(ln.compact) for ln in _lines_between(page, page.height, y))
@@ -150,7 +127,6 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
     for mark in marks:
         titles.setdefault(mark.page, []).append(mark.y)
     parts = find_tables(str(source.path), candidates, titles)
-    parts = _reread_rendered(str(source.path), candidates, parts)
     by_page = {p.page: p for p in pages}
 
     events: list[tuple[int, float, int, object]] = []
