@@ -272,13 +272,19 @@ def _header_row(labels: list[_Label], edges: list[float]) -> list[PrintedCell]:
     return row
 
 
-def _body_row(lines: list[_Line], edges: list[float]) -> list[PrintedCell]:
+def _by_column(lines: list[_Line], edges: list[float]) -> dict[int, list[Char]]:
+    """The characters of `lines` by the column they lie in."""
     placed: dict[int, list[Char]] = {}
     for line in lines:
         for char in line.chars:
             cols = _column_of(char.x0, char.x1, edges)
             if cols:
                 placed.setdefault(cols[0], []).append(char)
+    return placed
+
+
+def _body_row(lines: list[_Line], edges: list[float]) -> list[PrintedCell]:
+    placed = _by_column(lines, edges)
     return [PrintedCell(edges[i], edges[i + 1], cell_text(placed.get(i, [])), True) for i in range(len(edges) - 1)]
 
 
@@ -332,34 +338,25 @@ def _rows(body: list[_Line], edges: list[float]) -> list[list[_Line]]:
     line of labels continues labels wrapped inside their cells and joins the nearest row above or below
     (above on a tie), unless it would run two labels together: a line whose label starts a row of its own
     (一、, a total) joins only the row below it, and only when that row's labels in its columns do not."""
-    def band_texts(line: _Line) -> dict[int, str]:
-        out: dict[int, list[Char]] = {}
-        for char in line.chars:
-            cols = _column_of(char.x0, char.x1, edges)
-            if cols:
-                out.setdefault(cols[0], []).append(char)
-        return {col: cell_text(chars) for col, chars in out.items()}
-
-    texts = [band_texts(line) for line in body]
+    texts = [{col: cell_text(chars) for col, chars in _by_column([line], edges).items()} for line in body]
     anchors = [i for i, t in enumerate(texts) if any(C.is_amount(v) or C.is_code(v) for v in t.values())]
     # the row pitch: the usual distance between two data lines with nothing between them
     steps = sorted(body[a].y - body[b].y for a, b in zip(anchors, anchors[1:]) if b == a + 1)
     pitch = steps[len(steps) // 2] if steps else None
-    groups: dict[int, list[_Line]] = {a: [body[a]] for a in anchors}
-    starts = list(anchors)
+    groups: dict[int, list[_Line]] = {a: [body[a]] for a in anchors}  # first line -> the row's lines
+    row_of = {a: a for a in anchors}  # line -> first line of its row
     for i, line in enumerate(body):
         if i in groups:
             continue
-        above = max((a for a in starts if a < i), default=None)
+        above = max((a for a in groups if a < i), default=None)
         below = min((a for a in anchors if a > i), default=None)
         if (above is not None and pitch is not None
                 and abs(body[above].y - line.y - pitch) <= 0.15 * line.size
                 and (below is None or body[below].y <= line.y - pitch + 0.15 * line.size)):
-            groups[i] = [line]  # on the rows' grid: a row printing only labels (its amounts blank)
-            starts.append(i)
+            groups[i], row_of[i] = [line], i  # on the rows' grid: a row printing only labels (amounts blank)
             continue
         allowed = []
-        owner = next((key for key, lines in groups.items() if i and body[i - 1] in lines), None)
+        owner = row_of.get(i - 1)
         if owner is not None and not any(_starts_row(t) for t in texts[i].values()):
             # the row of the line just above (a label wrapped over three lines goes on from its second)
             allowed.append((body[i - 1].y - line.y - 0.2 * line.size, owner))
@@ -367,10 +364,10 @@ def _rows(body: list[_Line], edges: list[float]) -> list[list[_Line]]:
             allowed.append((line.y - body[below].y, below))
         allowed = [(d, a) for d, a in allowed if d <= 2.2 * line.size]
         if allowed:
-            groups[min(allowed)[1]].append(line)
+            row_of[i] = min(allowed)[1]
+            groups[row_of[i]].append(line)
         else:
-            groups[i] = [line]  # a row of its own
-            starts.append(i)
+            groups[i], row_of[i] = [line], i  # a row of its own
     return [groups[i] for i in sorted(groups)]
 
 
