@@ -44,3 +44,14 @@
 {% macro is_class_code(text_expr) -%}
     coalesce(regexp_full_match({{ text_expr }}, '[0-9]{3}([0-9]{2}){0,2}'), false)
 {%- endmacro %}
+
+{#- Aggregates over one printed row's cells (grouped by row): the code printed whole (code_whole), the
+    code printed split over 类|款|项 cells joined (code_pieces), and the printed name (name_printed). -#}
+{% macro printed_code_and_name() -%}
+        max(case when role = 'code' then text_squashed end) as code_whole,
+        string_agg(
+            case when role in ('code_class', 'code_kuan', 'code_xiang') then text_squashed end,
+            '' order by col_no
+        ) as code_pieces,
+        min(case when role = 'name' then text_squashed end) as name_printed
+{%- endmacro %}

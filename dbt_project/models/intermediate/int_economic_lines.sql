@@ -19,12 +19,7 @@ block_rows as (
         report_id,
         row_no,
         block_no,
-        max(case when role = 'code' then text_squashed end) as code_whole,
-        string_agg(
-            case when role in ('code_class', 'code_kuan', 'code_xiang') then text_squashed end,
-            '' order by col_no
-        ) as code_pieces,
-        min(case when role = 'name' then text_squashed end) as name_printed,
+        {{ printed_code_and_name() }},
         min(case when role = 'amount' then col_no end) as amount_col_no
     from cells
     group by report_id, row_no, block_no

@@ -18,12 +18,7 @@ rows as (
         report_id,
         table_no,
         row_no,
-        max(case when role = 'code' then text_squashed end) as code_whole,
-        string_agg(
-            case when role in ('code_class', 'code_kuan', 'code_xiang') then text_squashed end,
-            '' order by col_no
-        ) as code_pieces,
-        min(case when role = 'name' then text_squashed end) as name_printed,
+        {{ printed_code_and_name() }},
         coalesce(bool_or(role <> 'amount' and text_squashed in ('合计', '总计')), false) as is_total
     from cells
     group by report_id, table_no, row_no
