@@ -51,7 +51,7 @@ docs: $(STAMP) ## dbt docs as a static page (dbt_project/target/static_index.htm
 	@test -f $(WAREHOUSE) || { echo "no warehouse at $(WAREHOUSE): run make build first"; exit 1; }
 	cd dbt_project && JUESUAN_WAREHOUSE=$(abspath $(WAREHOUSE)) ../$(BIN)/dbt docs generate --static \
 		--project-dir . --profiles-dir . --no-send-anonymous-usage-stats --quiet
-	$(BIN)/python -m ingest.checks $(WAREHOUSE) --docs
+	$(BIN)/python -m ingest.cli.checks $(WAREHOUSE) --docs
 
 INBOX ?= data/samples
 SYNTH ?= 0

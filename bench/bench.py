@@ -110,7 +110,7 @@ def camelot_loop(pdfs: list[Path]) -> float:
 
 def runs(warehouse: Path) -> list[dict]:
     sys.path.insert(0, str(ROOT))
-    from ingest.runlog import last_runs
+    from ingest.warehouse.runlog import last_runs
 
     return last_runs(warehouse, 10)
 

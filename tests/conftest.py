@@ -39,7 +39,7 @@ def golden():
 @pytest.fixture(scope="session")
 def sample_raw(tmp_path_factory, samples_dir) -> Path:
     """A DuckDB file after `juesuan ingest` of both sample PDFs (raw schema only)."""
-    from ingest.run import ingest
+    from ingest.build.ingest import ingest
 
     path = tmp_path_factory.mktemp("raw") / "warehouse.duckdb"
     summary = ingest([samples_dir], path, jobs=1)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -441,69 +440,27 @@ def expected_facts(report: GoldenReport, table_no: int) -> list[tuple]:
 
 # --------------------------------------------------------------------------------------------- raw
 
-RAW_DDL = """
-create schema if not exists raw;
-create or replace table raw.files (
-    source_file varchar primary key, source_path varchar, sha256 varchar, size_bytes bigint,
-    page_count integer, status varchar, error varchar, error_code varchar, duplicate_of varchar,
-    report_id varchar, parser_version varchar, ingested_at timestamp
-);
-create or replace table raw.reports (
-    report_id varchar primary key, source_file varchar, sha256 varchar, title varchar, region varchar,
-    department varchar, fiscal_year integer, unit varchar, page_count integer, producer varchar
-);
-create or replace table raw.report_tables (
-    report_id varchar, table_no integer, title_zh varchar, caption varchar, unit varchar,
-    first_page integer, last_page integer, is_empty boolean, n_rows integer, flavor varchar,
-    accuracy double
-);
-create or replace table raw.table_columns (
-    report_id varchar, table_no integer, col_no integer, block_no integer, header_zh varchar,
-    role varchar
-);
-create or replace table raw.cells (
-    report_id varchar, table_no integer, row_no integer, col_no integer, row_kind varchar,
-    page integer, text varchar
-);
-"""
-
-
 def write_raw(golden: dict[str, GoldenReport] | list[GoldenReport], duckdb_path: Path | str) -> None:
-    """Write golden reports into `duckdb_path` exactly in the raw schema (replacing raw.*)."""
-    import duckdb
+    """Write golden reports into `duckdb_path` in the raw schema, through the project's raw writer."""
+    from ingest.warehouse.raw import RawWriter, ReportRows
+    from ingest.warehouse.schema import CellRow, FileRow, ReportRow, ReportTableRow, TableColumnRow
 
     reports = list(golden.values()) if isinstance(golden, dict) else list(golden)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    con = duckdb.connect(str(duckdb_path))
-    try:
-        con.execute(RAW_DDL)
+    with RawWriter(duckdb_path) as writer:
         for rep in reports:
             pdf = SAMPLE_PDF_DIR / rep.source_file
-            con.execute(
-                "insert into raw.files values (?, ?, ?, ?, null, 'loaded', null, null, null, ?, ?, ?)",
-                [rep.source_file, str(pdf), rep.sha256, pdf.stat().st_size if pdf.exists() else None,
-                 rep.report_id, "golden", now],
-            )
-            con.execute(
-                "insert into raw.reports values (?, ?, ?, ?, ?, ?, ?, ?, null, 'golden text')",
-                [rep.report_id, rep.source_file, rep.sha256, rep.title, rep.region, rep.department,
-                 rep.fiscal_year, rep.unit],
-            )
+            rows = ReportRows(ReportRow(rep.report_id, rep.source_file, rep.sha256, rep.title, rep.region,
+                                        rep.department, rep.department_type, rep.fiscal_year, rep.unit, None,
+                                        "golden text"))
             for t in rep.tables.values():
-                con.execute(
-                    "insert into raw.report_tables values (?, ?, ?, ?, ?, null, null, ?, ?, 'golden', null)",
-                    [rep.report_id, t.table_no, t.title_zh, t.caption, t.unit, t.is_empty, len(t.rows)],
-                )
-                con.executemany(
-                    "insert into raw.table_columns values (?, ?, ?, ?, ?, ?)",
-                    [[rep.report_id, t.table_no, c, b, h, r]
-                     for c, (b, h, r) in enumerate(zip(t.blocks(), t.header_paths(), t.roles()))],
-                )
-                cells = []
+                rows.tables.append(ReportTableRow(rep.report_id, t.table_no, t.title_zh, t.caption, t.unit,
+                                                  None, None, t.is_empty, len(t.rows), "golden", None))
+                rows.columns += [TableColumnRow(rep.report_id, t.table_no, c, b, h, r)
+                                 for c, (b, h, r) in enumerate(zip(t.blocks(), t.header_paths(), t.roles()))]
                 for row_no, row in enumerate(t.rows):
                     kind = "header" if row_no < len(t.header_rows) else "body"
-                    for col_no, text in enumerate(row):
-                        cells.append([rep.report_id, t.table_no, row_no, col_no, kind, None, text or None])
-                con.executemany("insert into raw.cells values (?, ?, ?, ?, ?, ?, ?)", cells)
-    finally:
-        con.close()
+                    # the published text has no pages
+                    rows.cells += [CellRow(rep.report_id, t.table_no, row_no, col_no, kind, None, text or None)
+                                   for col_no, text in enumerate(row)]
+            writer.write(FileRow(rep.source_file, str(pdf), rep.sha256, pdf.stat().st_size if pdf.exists() else None,
+                                 None, "loaded", report_id=rep.report_id, parser_version="golden"), rows)

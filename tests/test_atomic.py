@@ -13,10 +13,11 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from ingest import pipeline
-from ingest.cli import EXIT_LOCKED, cli
-from ingest.publish import Publication
-from ingest.runlog import last_runs
+from ingest.build import pipeline
+from ingest.cli import cli
+from ingest.contract import EXIT_LOCKED
+from ingest.warehouse.publish import Publication
+from ingest.warehouse.runlog import last_runs
 
 JUESUAN = Path(sys.executable).parent / "juesuan"
 
@@ -93,7 +94,7 @@ def test_a_build_stopped_during_dbt_leaves_the_published_warehouse(built):
             raise Stop
 
     with pytest.raises(Stop):
-        pipeline.run([inbox], warehouse, jobs=1, on_stage=stop_at_dbt)
+        pipeline.build_warehouse([inbox], warehouse, jobs=1, on_stage=stop_at_dbt)
     assert stages == ["copy", "ingest", "dbt"]
     assert digest(warehouse) == before
     assert not warehouse.with_name(warehouse.name + ".building").exists()
@@ -141,7 +142,7 @@ def test_a_second_build_of_the_same_warehouse_waits_its_turn(built):
 
 
 def test_a_build_whose_dbt_fails_is_not_published(built):
-    from ingest.cli import EXIT_DBT_FAILED
+    from ingest.contract import EXIT_DBT_FAILED
 
     inbox, warehouse = built
     con = duckdb.connect(str(warehouse))  # raw data that breaks a dbt test (accepted_values of row_kind)

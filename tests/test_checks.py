@@ -19,8 +19,9 @@ import duckdb
 import jinja2
 import pytest
 
-from ingest.checks import ChecksInvalid, CheckFailure, COLUMNS, run_checks, validate
-from ingest.transform import DEFAULT_PROJECT_DIR, run_dbt
+from ingest.build.checks import ChecksInvalid, CheckFailure, COLUMNS, run_checks, validate
+from ingest.cli.render import format_checks, format_dbt
+from ingest.build.dbt import DEFAULT_PROJECT_DIR, run_dbt
 from golden import write_raw  # tests/ is on sys.path (conftest.py)
 
 # Every check the dbt models implement; each must produce rows on the samples (a check that silently
@@ -40,7 +41,7 @@ def _build(raw: Path, dest: Path, tmp: Path, select: list[str] | None = None) ->
     shutil.copyfile(raw, dest)
     outcome = run_dbt(dest, target_path=tmp / f"{dest.stem}-target", log_path=tmp / f"{dest.stem}-logs",
                       select=select)
-    assert outcome.models_failed == 0 and outcome.error is None, outcome.summary()
+    assert outcome.models_failed == 0 and outcome.error is None, format_dbt(outcome)
     return dest
 
 
@@ -74,7 +75,7 @@ def golden_checked(golden_raw, tmp_path_factory):
 
 
 def _assert_all_pass(path: Path, summary, n_reports: int) -> None:
-    assert summary.failures == [] and summary.warnings == [], summary.format()
+    assert summary.failures == [] and summary.warnings == [], format_checks(summary)
     assert summary.checks_failed == 0 and summary.ok
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -102,7 +103,7 @@ def test_golden_samples_pass_every_check(golden_checked, golden):
     path, summary = golden_checked
     _assert_all_pass(path, summary, n_reports=len(golden))
     assert summary.docs_index is not None and summary.docs_index.exists()
-    assert summary.format().splitlines()[0] == f"checks: {summary.checks_run} run, 0 failed"
+    assert format_checks(summary).splitlines()[0] == f"checks: {summary.checks_run} run, 0 failed"
 
 
 def test_sample_warehouse_passes_every_check(request, tmp_path):
@@ -189,7 +190,7 @@ def test_altered_amount_is_reported_at_that_subject_only(
 
     assert {(f.report_id, f.check_name, f.subject) for f in summary.failures} == {
         (report_id, c, s) for c, s in expected_failures
-    }, summary.format()
+    }, format_checks(summary)
     assert summary.checks_failed == len(expected_failures) and not summary.ok
     assert summary.warnings == []
     assert summary.failed_reports == [report_id]
@@ -211,7 +212,7 @@ def test_altered_amount_is_reported_at_that_subject_only(
         con.close()
     assert status[report_id] == "failed_checks"
     assert all(s != "failed_checks" for r, s in status.items() if r != report_id)
-    text = summary.format()
+    text = format_checks(summary)
     assert all(s in text for _, s in expected_failures)
 
 
@@ -308,7 +309,7 @@ def tolerance_warehouse(golden_raw, tmp_path_factory):
         con.close()
     outcome = run_dbt(path, target_path=tmp / "target", log_path=tmp / "logs",
                       select=["resource_type:seed", "path:models/checks"])
-    assert outcome.models_failed == 0 and outcome.error is None, outcome.summary()
+    assert outcome.models_failed == 0 and outcome.error is None, format_dbt(outcome)
     return path, cases
 
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.cli import cli
-from ingest.export import _width, format_table
+from ingest.cli.render import _width, format_table
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

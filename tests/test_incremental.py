@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 from click.testing import CliRunner
 
-import ingest.run
+import ingest.read.report
 from ingest.cli import cli
-from ingest.runlog import last_runs
+from ingest.warehouse.runlog import last_runs
 
 
 def snapshot(warehouse: Path) -> dict[str, list[str]]:
@@ -25,7 +25,7 @@ def snapshot(warehouse: Path) -> dict[str, list[str]]:
         con.close()
 
 
-def _must_not_read(path):
+def _must_not_read(path, **kwargs):
     raise AssertionError(f"{path} was extracted again")
 
 
@@ -34,7 +34,7 @@ def test_a_build_with_nothing_new_reads_nothing_and_changes_no_row(built, monkey
     before = snapshot(warehouse)
     assert before["raw.cells"] and before["marts.fct_functional"] and before["quality.check_results"]
     runs_before = len(last_runs(warehouse, 100))
-    monkeypatch.setattr(ingest.run, "read_report", _must_not_read)  # --jobs 1 reads in this process
+    monkeypatch.setattr(ingest.read.report, "read_report", _must_not_read)  # --jobs 1 reads in this process
 
     result = CliRunner().invoke(cli, ["build", "--jobs", "1", "--warehouse", str(warehouse), str(inbox)])
 
@@ -65,13 +65,13 @@ def test_one_new_pdf_is_the_only_file_read(built, monkeypatch, tmp_path):
     write_corpus(inbox / "more", 1, layouts=("typeset",))
     files_before = snapshot(warehouse)["raw.files"]
     read: list[str] = []
-    real_read_report = ingest.run.read_report
+    real_read_report = ingest.read.report.read_report
 
-    def spy(path):
+    def spy(path, **kwargs):
         read.append(Path(path).name)
-        return real_read_report(path)
+        return real_read_report(path, **kwargs)
 
-    monkeypatch.setattr(ingest.run, "read_report", spy)
+    monkeypatch.setattr(ingest.read.report, "read_report", spy)
     result = CliRunner().invoke(cli, ["ingest", "--jobs", "1", "--warehouse", str(warehouse), str(inbox)])
 
     assert result.exit_code == 0, result.output + repr(result.exception)

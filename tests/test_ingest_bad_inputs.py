@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 import badfiles
-from ingest.cli import EXIT_FILES_FAILED, cli
+from ingest.cli import cli
+from ingest.contract import EXIT_FILES_FAILED
 
 # builder → (error_code, words the message must hold)
 FAILING = {

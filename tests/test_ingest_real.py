@@ -20,7 +20,7 @@ REAL = {
 
 @pytest.fixture(scope="module")
 def real_raw(tmp_path_factory, real_dir):
-    from ingest.run import ingest
+    from ingest.build.ingest import ingest
 
     path = tmp_path_factory.mktemp("real") / "w.duckdb"
     summary = ingest([real_dir], path, jobs=2)

@@ -84,7 +84,7 @@ def test_report_metadata_and_table_catalogue(sample_raw, golden, key):
 
 
 def test_ingesting_again_replaces_rows_and_same_bytes_are_a_duplicate(tmp_path, samples_dir):
-    from ingest.run import ingest
+    from ingest.build.ingest import ingest
 
     warehouse = tmp_path / "w.duckdb"
     copy = tmp_path / "in" / "copy-of-jiaozuo.pdf"

@@ -26,7 +26,8 @@ from golden import (
     load_golden,
     write_raw,
 )
-from ingest.transform import run_dbt
+from ingest.build.dbt import run_dbt
+from ingest.cli.render import format_dbt
 
 ROOT = Path(__file__).resolve().parents[1]
 WAREHOUSE_DOC = ROOT / "docs" / "warehouse.md"
@@ -49,7 +50,7 @@ def golden_build(tmp_path_factory, golden):
 @pytest.fixture(scope="session")
 def golden_warehouse(golden_build) -> Path:
     path, outcome = golden_build
-    assert outcome.success, outcome.summary()
+    assert outcome.success, format_dbt(outcome)
     return path
 
 
@@ -128,7 +129,7 @@ def assert_marts_match_golden(path: Path, golden: dict[str, GoldenReport]) -> No
 
 def test_dbt_build_green_on_golden_raw(golden_build):
     _, outcome = golden_build
-    assert outcome.success, outcome.summary()
+    assert outcome.success, format_dbt(outcome)
     assert outcome.models_failed == 0 and outcome.tests_failed == 0
     assert outcome.models_passed >= 7  # the seven marts at least
     assert outcome.tests_passed > 50
@@ -144,7 +145,7 @@ def test_run_dbt_reports_failing_tests_without_raising(tmp_path, golden):
     outcome = run_dbt(path, target_path=tmp_path / "target", log_path=tmp_path / "logs")
     assert not outcome.success
     names = {f.name for f in outcome.failures}
-    assert "not_null_int_columns_measured_measure" in names, outcome.summary()
+    assert "not_null_int_columns_measured_measure" in names, format_dbt(outcome)
     failure = next(f for f in outcome.failures if f.name == "not_null_int_columns_measured_measure")
     assert failure.status == "fail" and failure.failures == 2  # one column in each report
     assert outcome.models_failed == 0

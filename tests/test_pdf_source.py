@@ -12,10 +12,15 @@ import pytest
 from playa.exceptions import PDFTextExtractionNotAllowed
 
 import badfiles
-from ingest import pdf_source
-from ingest.errors import EmptyFile, EncryptedPdf, IngestError, NotPdf, ScannedPdf, TruncatedPdf
-from ingest.pdf_source import (PdfSource, check_text_layer, image_only_pages, open_pdf,
-                               page_texts)
+from ingest.read import source as pdf_source
+from ingest.read.errors import EmptyFile, EncryptedPdf, IngestError, NotPdf, ScannedPdf, TruncatedPdf
+from ingest.read.source import PdfSource, check_text_layer, image_only_pages, open_pdf
+from ingest.read.text import read_pages
+
+
+def page_texts(source: PdfSource) -> list[str]:
+    """The text of every page, as the reader sees it."""
+    return [page.text for page in read_pages(source.document)]
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real"
@@ -182,7 +187,7 @@ def test_text_as_outlines_is_reported_as_no_text_layer(tmp_path):
 
 def test_texts_must_match_the_page_count(bad):
     source = open_pdf(bad["mixed"])
-    with pytest.raises(ValueError, match="pass page_texts"):
+    with pytest.raises(ValueError, match="pass the text of every page"):
         check_text_layer(source, ["text"] * 3)
 
 
@@ -206,9 +211,9 @@ def test_pdf_that_is_not_final_accounts_opens_with_its_text(bad):
 def test_samples_open(name, pages, producer):
     path = SAMPLES / name
     source = open_pdf(path)
-    assert source == PdfSource(path=path, original=path, sha256=_sha256(path),
-                               size_bytes=path.stat().st_size, page_count=pages, producer=producer,
-                               unlocked=False)
+    assert (source.path, source.original, source.sha256, source.size_bytes, source.page_count,
+            source.producer, source.unlocked) == (path, path, _sha256(path), path.stat().st_size, pages,
+                                                  producer, False)
     texts = page_texts(source)
     assert len(texts) == pages
     check_text_layer(source, texts)

@@ -1,26 +1,26 @@
 """Reading text where camelot's grid does not help: fake-bold doubled glyphs, and tables printed without
-ruled lines (ingest/text_grid.py), on small PDFs drawn here with reportlab."""
+ruled lines (ingest/read/parts/unruled.py), on small PDFs drawn here with reportlab."""
 
 from __future__ import annotations
 
-import playa
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest.extract import find_tables
-from ingest.page_text import page_chars, read_pages
-from ingest.read_report import read_report
+from ingest.read.document import Document
+from ingest.read.report import read_report
+from ingest.read.tables import find_tables
+from ingest.read.text import read_pages
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def _chars_text(path) -> str:
-    with playa.open(str(path), space="page") as doc:
-        return "".join(c.text for c in sorted(page_chars(doc, 1), key=lambda c: c.x0))
+    with Document(path) as doc:
+        return "".join(c.text for c in sorted(doc.chars(1), key=lambda c: c.x0))
 
 
 @pytest.mark.parametrize("size,offset", [(8, 0.2), (8, 0.5), (5.5, 0.5)])
@@ -126,6 +126,7 @@ def test_a_ruled_page_is_not_read_as_text(tmp_path):
             c.drawString(x + 3, y, text)
     c.showPage()
     c.save()
-    pages = read_pages(path)
-    parts = find_tables(str(path), [1], {1: [pages[0].lines[0].y1]})
+    with Document(path) as doc:
+        pages = read_pages(doc)
+        parts = find_tables(doc, [1], {1: [pages[0].lines[0].y1]})
     assert parts and all(p.flavor.startswith("lattice") for p in parts)

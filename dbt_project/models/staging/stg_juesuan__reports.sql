@@ -19,6 +19,7 @@ renamed as (
         {{ squash('title') }} as title,
         {{ squash('region') }} as region,
         {{ squash('department') }} as department,
+        {{ squash('department_type') }} as department_type,
         unit,
         producer,
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .page_text import PageText, TextLine, squeeze
+from .text import PageText, TextLine, squeeze
 
 TITLES_ZH = {
     1: "收入支出决算总表",

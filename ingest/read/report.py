@@ -1,7 +1,7 @@
-"""One PDF in, the report's rows out: metadata and the nine standard tables as logical tables.
+"""One PDF in, the report out: metadata and the nine standard tables as logical tables.
 
 This is a pure function of the file (no warehouse access), so it can run in another process or on another
-machine; `ingest.run` writes what it returns.
+machine; `ingest.build` writes what it returns.
 """
 
 from __future__ import annotations
@@ -10,17 +10,25 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from .assemble import LogicalTable, assemble
 from .errors import NotFinalAccounts
-from .extract import CamelotPart, find_tables
-from .layouts.logical import LogicalTable, assemble
-from .locate import TitleMark, annotate, caption_number, classify_by_header, classify_title, find_titles, unit_of, department_of
 from .metadata import ReportMeta, report_metadata
-from .page_text import PageText, TextLine, read_pages, squeeze
-from .pdf_source import PdfSource, check_text_layer, image_only_pages, open_pdf
+from .parts import TablePart
+from .source import PdfSource, check_text_layer, image_only_pages, open_pdf
+from .tables import find_tables
+from .text import PageText, TextLine, read_pages, squeeze
+from .titles import (TitleMark, annotate, caption_number, classify_by_header, classify_title, department_of,
+                     find_titles, unit_of)
 
-PARSER_VERSION = f"{__version__}+1"
+#: A table continues on at most this many pages after its title page.
 MAX_CONTINUATION_PAGES = 5
+#: A page continues a table only while it holds at least this many digits and decimal points: a page of
+#: prose after the last table does not.
+MIN_CONTINUATION_DIGITS = 8
+MIN_CONTINUATION_POINTS = 2
+#: A continuation starts near the top of its page: at most this many characters printed above it (a
+#: running header, a page number, a repeated title).
+MAX_TEXT_ABOVE_CONTINUATION = 80
 _YEAR_ONLY = re.compile(r"^(20\d{2})年度?$")
 
 
@@ -68,13 +76,13 @@ def _candidate_pages(pages: list[PageText], marks: list[TitleMark]) -> list[int]
                 break
             # characters may come as separate runs, even out of order (WPS): count digits and points
             text = page.compact
-            if sum(ch.isdigit() for ch in text) < 8 or text.count(".") < 2:
+            if sum(ch.isdigit() for ch in text) < MIN_CONTINUATION_DIGITS or text.count(".") < MIN_CONTINUATION_POINTS:
                 break
             chosen.add(page.page)
     return sorted(chosen)
 
 
-def _title_rows(part: CamelotPart) -> TitleMark | None:
+def _title_rows(part: TablePart) -> TitleMark | None:
     """A title printed inside the grid's first merged rows (spreadsheet exports); marks those rows."""
     mark = None
     texts: list[str] = []
@@ -106,11 +114,13 @@ def _lines_between(page: PageText, top: float, bottom: float):
     return [ln for ln in page.lines if bottom <= (ln.y0 + ln.y1) / 2 <= top]
 
 
-def read_report(path: Path | str, *, workdir: Path | None = None) -> Report:
-    """Read one final-accounts PDF. Raises an `IngestError` subclass for a file that cannot be read."""
+def read_report(path: Path | str, *, workdir: Path | None = None, sha256: str | None = None) -> Report:
+    """Read one final-accounts PDF. Raises an `IngestError` subclass for a file that cannot be read.
+
+    ``sha256``: the file's hash when the caller has it already (the file is then not hashed again)."""
     path = Path(path)
-    with open_pdf(path, workdir=workdir) as source:
-        pages = read_pages(source.path)
+    with open_pdf(path, workdir=workdir, sha256=sha256) as source:
+        pages = read_pages(source.document)
         check_text_layer(source, [p.text for p in pages])
         report = _read_tables(path, source, pages)
         scanned = image_only_pages(source, [p.text for p in pages])
@@ -126,7 +136,7 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
     titles: dict[int, list[float]] = {}
     for mark in marks:
         titles.setdefault(mark.page, []).append(mark.y)
-    parts = find_tables(str(source.path), candidates, titles)
+    parts = find_tables(source.document, candidates, titles)
     by_page = {p.page: p for p in pages}
 
     events: list[tuple[int, float, int, object]] = []
@@ -142,14 +152,14 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
         events.append((part.page, -part.top, 1, part))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
 
-    groups: list[tuple[TitleMark, list[CamelotPart]]] = []
+    groups: list[tuple[TitleMark, list[TablePart]]] = []
     last_part_page: int | None = None
     for index, (page_no, neg_y, kind, item) in enumerate(events):
         if kind == 0:
             mark = item
             if groups and groups[-1][0].table_no == mark.table_no and (
                     mark.continued or (groups[-1][1] and page_no > last_part_page
-                                       and _text_above(by_page[page_no], mark.y + 1) <= 80)):
+                                       and _text_above(by_page[page_no], mark.y + 1) <= MAX_TEXT_ABOVE_CONTINUATION)):
                 continue  # the title repeated at the top of a page the table continues on (inside the grid, say)
             # the title block: lines from a little above the title down to the next table on the page
             below = [e for e in events[index + 1:] if e[0] == page_no and e[2] == 1]
@@ -170,7 +180,7 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
                     continue
             if group_parts and part.page != last_part_page:
                 # a continuation must start near the top of its page, within a few pages of its title
-                if (_text_above(by_page[page_no], part.top) > 80
+                if (_text_above(by_page[page_no], part.top) > MAX_TEXT_ABOVE_CONTINUATION
                         or part.page - mark.page > MAX_CONTINUATION_PAGES):
                     continue
             if not group_parts and part.page - mark.page > 1:

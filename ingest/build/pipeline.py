@@ -19,18 +19,14 @@ from pathlib import Path
 
 import duckdb
 
-from . import runlog
+from ..contract import EXIT_CHECKS_FAILED, EXIT_DBT_FAILED, EXIT_FILES_FAILED
+from ..warehouse import runlog
+from ..warehouse.publish import Publication
+from ..warehouse.raw import RawWriter, utcnow
+from ..warehouse.schema import RunRow
 from .executors import default_jobs
-from .load import RawWriter
-from .publish import Publication
-from .run import IngestSummary, ingest
-
-# Exit status: a bit for each kind of trouble, so a scheduler can tell them apart (2 is a usage error).
-EXIT_FILES_FAILED = 1
-EXIT_CHECKS_FAILED = 4
-EXIT_DBT_FAILED = 8
-EXIT_LOCKED = 16  # another build of the same warehouse is running; nothing was done
-EXIT_CRASHED = 32  # an unexpected error stopped the run; nothing was published
+from .ingest import IngestSummary, ingest
+from .versions import code_version
 
 
 @dataclass
@@ -43,8 +39,8 @@ class RunResult:
     previous: Path | None = None  # where the replaced warehouse was kept (<name>.previous)
     kept_as: Path | None = None  # where an unpublished build was kept (<name>.failed)
     discarded_stale: bool = False  # a killed build's copy was found and removed first
-    dbt_status: str = "not_run"  # ok, failed, skipped, not_run
-    checks_status: str = "not_run"  # ok, failed, error, skipped, not_run
+    dbt_status: str = "not_run"  # a key of contract.STAGE_STATUSES
+    checks_status: str = "not_run"  # a key of contract.STAGE_STATUSES
     checks_failed: int = 0
     dbt_outcome: object | None = None
     checks: object | None = None
@@ -53,18 +49,18 @@ class RunResult:
     stage_seconds: dict[str, float] = field(default_factory=dict)  # copy, ingest, dbt, checks, publish
 
 
-def run(inputs: list[Path], warehouse: Path, *, command: str = "build", jobs: int | None = None,
-        force: bool = False, docs_dir: Path | None = None, executor: str = "local",
-        scheduler: str | None = None, client=None,
-        progress: Callable[[str, str], None] | None = None,
-        on_stage: Callable[[str], None] | None = None) -> RunResult:
+def build_warehouse(inputs: list[Path], warehouse: Path, *, command: str = "build", jobs: int | None = None,
+                    force: bool = False, docs_dir: Path | None = None, executor: str = "local",
+                    scheduler: str | None = None, client=None,
+                    progress: Callable[[str, str], None] | None = None,
+                    on_stage: Callable[[str], None] | None = None) -> RunResult:
     """Run `command` ('build': ingest, dbt build, checks; 'ingest': raw only) and publish the result.
 
     ``on_stage(name)`` is called as each stage starts (copy, ingest, dbt, checks, publish): for progress
     display, and for tests that stop a build in the middle. Raises publish.BuildLocked when another build
     holds the warehouse.
     """
-    started = runlog.utcnow()
+    started = utcnow()
     run_id = runlog.new_run_id(started)
     jobs = jobs or default_jobs()
     stage = on_stage or (lambda name: None)
@@ -90,7 +86,7 @@ def run(inputs: list[Path], warehouse: Path, *, command: str = "build", jobs: in
             built = runlog.marts_built(con)
         finally:
             con.close()
-        version = runlog.code_version()
+        version = code_version()
 
         if command == "build":
             if force or docs_dir is not None:
@@ -111,23 +107,22 @@ def run(inputs: list[Path], warehouse: Path, *, command: str = "build", jobs: in
                 _dbt_and_checks(pub.building, result, docs_dir, stage)
 
         publishable = result.dbt_status != "failed"
-        ended = runlog.utcnow()
         with RawWriter(pub.building) as writer:
-            writer.record_run({
-                "run_id": run_id, "command": command, "started_at": started, "ended_at": ended,
-                "files_new": len(summary.new), "files_changed": len(summary.changed),
-                "files_unchanged": len(summary.unchanged), "files_removed": len(summary.removed),
-                "files_failed": len(summary.failed), "files_duplicate": len(summary.duplicate),
-                "pages_extracted": summary.pages,
-                "removed_files": "; ".join(summary.removed) or None,
-                "failed_files": "; ".join(name for name, _ in summary.failed) or None,
-                "ingest_seconds": seconds.get("ingest"), "dbt_seconds": seconds.get("dbt"),
-                "checks_seconds": seconds.get("checks"),
-                "dbt_status": result.dbt_status, "checks_status": result.checks_status,
-                "checks_failed": result.checks_failed, "exit_status": result.exit_status,
-                "published": publishable, "code_version": version, "raw_fingerprint": fingerprint,
-                "executor": executor, "jobs": jobs,
-            })
+            writer.record_run(RunRow(
+                run_id=run_id, command=command, started_at=started, ended_at=utcnow(),
+                files_new=len(summary.new), files_changed=len(summary.changed),
+                files_unchanged=len(summary.unchanged), files_removed=len(summary.removed),
+                files_failed=len(summary.failed), files_duplicate=len(summary.duplicate),
+                pages_extracted=summary.pages,
+                removed_files="; ".join(summary.removed) or None,
+                failed_files="; ".join(name for name, _ in summary.failed) or None,
+                ingest_seconds=seconds.get("ingest"), dbt_seconds=seconds.get("dbt"),
+                checks_seconds=seconds.get("checks"),
+                dbt_status=result.dbt_status, checks_status=result.checks_status,
+                checks_failed=result.checks_failed, exit_status=result.exit_status,
+                published=publishable, code_version=version, raw_fingerprint=fingerprint,
+                executor=executor, jobs=jobs,
+            ))
         t = time.perf_counter()
         stage("publish")
         if publishable:
@@ -143,7 +138,7 @@ def run(inputs: list[Path], warehouse: Path, *, command: str = "build", jobs: in
 def _dbt_and_checks(building: Path, result: RunResult, docs_dir: Path | None,
                     stage: Callable[[str], None]) -> None:
     from .checks import ChecksError, run_checks
-    from .transform import run_dbt
+    from .dbt import run_dbt
 
     t = time.perf_counter()
     stage("dbt")

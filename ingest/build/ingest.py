@@ -6,24 +6,23 @@ written by this process only. A file that fails is recorded with its error and n
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..read.version import extraction_version
+from ..warehouse.raw import RawWriter
+from ..warehouse.schema import FileRow
 from . import executors
-from .errors import IngestError
-from .load import FileRecord, RawWriter
-from .read_report import PARSER_VERSION, Report, read_report
+from .inputs import InputFile, collect_inputs, file_sha256
+from .record import report_rows
 
-
-@dataclass
-class InputFile:
-    source_file: str  # name as recorded: relative to the folder given, or the file name
-    path: Path
+if TYPE_CHECKING:
+    from ..read.report import Report
 
 
 @dataclass
@@ -42,33 +41,6 @@ class IngestSummary:
         return len(self.new) + len(self.changed)
 
 
-def collect_inputs(paths: Iterable[Path | str]) -> list[InputFile]:
-    """Files named directly, and every *.pdf below each folder named (recorded relative to that folder)."""
-    inputs: dict[str, InputFile] = {}
-    for given in paths:
-        given = Path(given)
-        if given.is_dir():
-            for path in sorted(p for p in given.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"):
-                name = path.relative_to(given).as_posix()
-                inputs[name] = InputFile(name, path.resolve())
-        elif given.exists():
-            inputs[given.name] = InputFile(given.name, given.resolve())
-        else:
-            raise FileNotFoundError(f"{given}: no such file or folder")
-    return list(inputs.values())
-
-
-def file_sha256(path: Path) -> str | None:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
-
-
 @dataclass
 class Extraction:
     """What a worker sends back for one file."""
@@ -81,7 +53,7 @@ class Extraction:
 
 log = logging.getLogger(__name__)
 
-# pdfium (under camelot and page_text) is not thread-safe: a Dask worker with several threads reads one
+# pdfium (under camelot and the reader) is not thread-safe: a Dask worker with several threads reads one
 # file at a time. Processes (the local pool, single-threaded Dask workers) never wait on it.
 _PDFIUM_LOCK = threading.Lock()
 
@@ -92,9 +64,12 @@ def extract_file(item: InputFile) -> Extraction:
     A pure function of the file: it runs in worker processes (local pool or Dask workers) and writes
     nothing; the caller writes what it returns.
     """
+    from ..read.errors import IngestError
+    from ..read.report import read_report
+
     try:
         with _PDFIUM_LOCK:
-            report = read_report(item.path)
+            report = read_report(item.path, sha256=item.sha256)
         return Extraction(item.source_file, report)
     except IngestError as exc:
         return Extraction(item.source_file, None, str(exc), exc.code)
@@ -112,66 +87,67 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
            executor: str = "local", scheduler: str | None = None, client=None) -> IngestSummary:
     """Ingest files into raw.*; with `prune`, forget files that are no longer among the inputs.
 
-    Files are read by `extract_file` on the chosen executor (see ingest.executors): ``local`` runs a pool of
-    `jobs` processes (default: the cores; 1 reads in this process), ``dask`` sends them to the Dask
+    Files are read by `extract_file` on the chosen executor (see `build.executors`): ``local`` runs a pool
+    of `jobs` processes (default: the cores; 1 reads in this process), ``dask`` sends them to the Dask
     scheduler at ``scheduler`` (or to ``client``). Either way this process is the only writer.
     """
     inputs = collect_inputs(paths)
+    version = extraction_version()
     summary = IngestSummary()
     with RawWriter(warehouse) as writer:
-        todo: list[tuple[InputFile, str | None]] = []
+        todo: list[InputFile] = []
         seen_sha: dict[str, str] = {}
         for item in inputs:
-            sha = file_sha256(item.path)
+            item.sha256 = file_sha256(item.path)
             previous = writer.file_record(item.source_file)
-            unchanged = (previous is not None and sha is not None and previous[0] == sha
-                         and previous[2] == PARSER_VERSION and previous[1] in ("loaded", "duplicate", "failed"))
+            unchanged = (previous is not None and item.sha256 is not None and previous[0] == item.sha256
+                         and previous[2] == version and previous[1] in ("loaded", "duplicate", "failed"))
             if unchanged and not force:
                 summary.unchanged.append(item.source_file)
                 if previous[1] == "loaded":
-                    seen_sha[sha] = item.source_file
+                    seen_sha[item.sha256] = item.source_file
                 if progress:
                     progress(item.source_file, "unchanged")
                 continue
             (summary.changed if previous is not None else summary.new).append(item.source_file)
-            todo.append((item, sha))
+            todo.append(item)
 
         # The same bytes under another name are recorded once, as a duplicate of the first.
         to_read: list[InputFile] = []
-        duplicates: list[tuple[InputFile, str, str]] = []
-        for item, sha in todo:
-            first = seen_sha.get(sha) if sha else None
-            if first is None and sha:
-                known = writer.loaded_file_with_sha(sha)
+        duplicates: list[tuple[InputFile, str]] = []
+        for item in todo:
+            first = seen_sha.get(item.sha256) if item.sha256 else None
+            if first is None and item.sha256:
+                known = writer.loaded_file_with_sha(item.sha256)
                 first = known[0] if known and known[0] != item.source_file else None
             if first is not None:
-                duplicates.append((item, sha, first))
+                duplicates.append((item, first))
             else:
-                if sha:
-                    seen_sha[sha] = item.source_file
+                if item.sha256:
+                    seen_sha[item.sha256] = item.source_file
                 to_read.append(item)
 
         by_name = {item.source_file: item for item in to_read}
-        for extraction in executors.run(extract_file, to_read, executor=executor, jobs=jobs,
+        for extraction in executors.map_unordered(extract_file, to_read, executor=executor, jobs=jobs,
                                         scheduler=scheduler, client=client):
             item = by_name[extraction.source_file]
-            _record(writer, item, extraction, summary)
+            _record(writer, item, extraction, summary, version)
             if extraction.report is not None:
                 summary.pages += extraction.report.page_count or 0
             if progress:
                 progress(item.source_file, "loaded" if extraction.report else "failed")
-        for item, sha, first in duplicates:
+        for item, first in duplicates:
             first_record = writer.file_record(first)
-            writer.write(FileRecord(item.source_file, str(item.path), sha, item.path.stat().st_size,
-                                    None, "duplicate", f"same content as {first}", None, first,
-                                    first_record[3] if first_record else None, PARSER_VERSION))
+            writer.write(FileRow(item.source_file, str(item.path), item.sha256, item.path.stat().st_size,
+                                 None, "duplicate", f"same content as {first}", None, None, first,
+                                 first_record[3] if first_record else None, version))
             summary.duplicate.append(item.source_file)
             if progress:
                 progress(item.source_file, "duplicate")
 
         if prune:
             names = {i.source_file for i in inputs}
-            for (name,) in writer.con.execute("select source_file from raw.files").fetchall():
+            for name in writer.source_files():
                 if name not in names:
                     writer.remove_file(name)
                     summary.removed.append(name)
@@ -181,15 +157,17 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
     return summary
 
 
-def _record(writer: RawWriter, item: InputFile, extraction: Extraction, summary: IngestSummary) -> None:
+def _record(writer: RawWriter, item: InputFile, extraction: Extraction, summary: IngestSummary,
+            version: str) -> None:
     size = item.path.stat().st_size if item.path.exists() else None
     report = extraction.report
     if report is None:
-        writer.write(FileRecord(item.source_file, str(item.path), file_sha256(item.path), size, None, "failed",
-                                extraction.error, extraction.error_code, parser_version=PARSER_VERSION))
+        writer.write(FileRow(item.source_file, str(item.path), item.sha256, size, None, "failed",
+                             extraction.error, extraction.error_code, parser_version=version))
         summary.failed.append((item.source_file, extraction.error or ""))
         return
-    writer.write(FileRecord(item.source_file, str(item.path), report.sha256, report.size_bytes or size,
-                            report.page_count, "loaded", None, None, None, report.report_id, PARSER_VERSION,
-                            producer=report.producer, warnings="; ".join(report.warnings) or None), report)
+    writer.write(FileRow(item.source_file, str(item.path), report.sha256, report.size_bytes or size,
+                         report.page_count, "loaded", None, None, "; ".join(report.warnings) or None, None,
+                         report.report_id, version),
+                 report_rows(report, item.source_file, report.producer))
     summary.loaded.append(item.source_file)

@@ -1,4 +1,4 @@
-"""The `juesuan` command: a thin shell over ingest.pipeline (ingest.run, ingest.transform, ingest.checks)."""
+"""`juesuan build` and `juesuan ingest`: one run over a set of PDFs, with progress and a summary."""
 
 from __future__ import annotations
 
@@ -6,65 +6,24 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .executors import EXECUTORS, ExecutorError
-from .pipeline import (EXIT_CHECKS_FAILED, EXIT_CRASHED, EXIT_DBT_FAILED, EXIT_FILES_FAILED, EXIT_LOCKED,
-                       RunResult)
-from .publish import BuildLocked
-from .run import collect_inputs
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse.duckdb"
-DEFAULT_INPUT = PROJECT_ROOT / "data" / "samples"
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-
-__all__ = ["cli", "EXIT_FILES_FAILED", "EXIT_CHECKS_FAILED", "EXIT_DBT_FAILED", "EXIT_LOCKED", "EXIT_CRASHED"]
-
-console = Console(stderr=True)
-
-
-def warehouse_option(function):
-    return click.option("--warehouse", "-w", type=click.Path(dir_okay=False, path_type=Path),
-                        default=DEFAULT_WAREHOUSE, show_default=True,
-                        help="DuckDB file of the warehouse.")(function)
-
-
-def jobs_option(function):
-    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                        help="Files read in parallel (default: the number of cores).")(function)
-
-
-def executor_options(function):
-    function = click.option("--scheduler", metavar="ADDRESS", default=None,
-                            help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask; "
-                                 "without it a local Dask cluster of --jobs workers is started).")(function)
-    return click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
-                        help="Where PDFs are read: local processes, or a Dask distributed cluster.")(function)
-
-
-@click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(package_name="juesuan")
-def cli():
-    """juesuan: department final accounts (部门决算) PDFs into a DuckDB warehouse.
-
-    Camelot reads the nine standard tables (公开01表 … 公开09表) of each PDF into the raw schema; dbt turns
-    them into classification facts (schema marts); Great Expectations checks that they add up.
-
-    Example:
-
-        juesuan build data/samples/
-    """
+from ..contract import EXIT_CRASHED, EXIT_LOCKED
+from ..paths import DEFAULT_DOCS_DIR, SAMPLES_DIR
+from .app import CONTEXT_SETTINGS, cli, console, executor_options, jobs_option, warehouse_option
+from .render import format_checks, format_dbt
 
 
 def _run(command: str, inputs: tuple[Path, ...], warehouse: Path, jobs: int | None, force: bool,
-         executor: str, scheduler: str | None, docs_dir: Path | None = None) -> RunResult:
-    from .pipeline import run
+         executor: str, scheduler: str | None, docs_dir: Path | None = None) :
+    from ..build.executors import ExecutorError
+    from ..build.inputs import collect_inputs
+    from ..build.pipeline import build_warehouse
+    from ..warehouse.publish import BuildLocked
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask.")
-    paths = list(inputs) or [DEFAULT_INPUT]
+    paths = list(inputs) or [SAMPLES_DIR]
     try:
         total = len(collect_inputs(paths))
     except FileNotFoundError as exc:
@@ -83,7 +42,7 @@ def _run(command: str, inputs: tuple[Path, ...], warehouse: Path, jobs: int | No
                 bar.update(task, description=f"{name} …")
 
         try:
-            result = run(paths, warehouse, command=command, jobs=jobs, force=force, docs_dir=docs_dir,
+            result = build_warehouse(paths, warehouse, command=command, jobs=jobs, force=force, docs_dir=docs_dir,
                          executor=executor, scheduler=scheduler, progress=step, on_stage=stage)
         except BuildLocked as exc:
             console.print(f"[red]not started[/red]: {exc}", highlight=False)
@@ -115,12 +74,12 @@ def _report_build(result: RunResult) -> None:
                       + (f" ({result.checks_failed} checks failed then)" if result.checks_failed else ""),
                       highlight=False)
     if result.dbt_outcome is not None:
-        console.print(result.dbt_outcome.summary(), highlight=False)
+        console.print(format_dbt(result.dbt_outcome), highlight=False)
     if result.checks_error:
         console.print(f"[red]the reconciliation checks could not run[/red]: {result.checks_error}",
                       highlight=False)
     if result.checks is not None:
-        console.print(result.checks.format(), highlight=False)
+        console.print(format_checks(result.checks), highlight=False)
 
 
 def _report_publication(result: RunResult, warehouse: Path) -> None:
@@ -181,49 +140,8 @@ def build_command(inputs, warehouse, jobs, executor, scheduler, force, docs):
 
         juesuan build --warehouse data/warehouse.duckdb data/samples/
     """
-    from .checks import DEFAULT_DOCS_DIR
-
     result = _run("build", inputs, warehouse, jobs, force, executor, scheduler,
                   docs_dir=DEFAULT_DOCS_DIR if docs else None)
     _report_build(result)
     _report_publication(result, warehouse)
     sys.exit(result.exit_status)
-
-
-@cli.command("status", context_settings=CONTEXT_SETTINGS)
-@warehouse_option
-@click.option("-n", "count", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many runs to show, newest first.")
-def status_command(warehouse, count):
-    """The last runs of build and ingest on a warehouse (from raw.runs): when, how long, files new /
-    changed / unchanged / removed / failed, dbt and checks (ok, failed, skipped), exit status.
-
-    Reads with a read-only connection, so it works while a build runs. A build whose dbt step failed is
-    not published; it is shown from WAREHOUSE.failed when that is newer than WAREHOUSE.
-
-    Example:
-
-        juesuan status --warehouse data/warehouse.duckdb -n 5
-    """
-    from .publish import sibling
-    from .runlog import format_runs, last_runs
-
-    if not warehouse.exists():
-        raise click.UsageError(f"{warehouse}: no such warehouse. Build one with `juesuan build`.")
-    click.echo(format_runs(last_runs(warehouse, count)))
-    failed = sibling(warehouse, ".failed")
-    if failed.exists() and failed.stat().st_mtime > warehouse.stat().st_mtime:
-        click.echo(f"\nnewer, not published (dbt build failed): {failed}")
-        click.echo(format_runs(last_runs(failed, 1)))
-
-
-def main() -> None:  # python -m ingest
-    cli(prog_name="juesuan")
-
-
-if __name__ == "__main__":
-    main()
-
-from .export import export_command, query_command  # noqa: E402
-cli.add_command(export_command, "export")
-cli.add_command(query_command, "query")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-DEFAULT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+from ..paths import DBT_PROJECT_DIR as DEFAULT_PROJECT_DIR
+
 WAREHOUSE_ENV = "JUESUAN_WAREHOUSE"
 
 
@@ -44,18 +45,6 @@ class DbtOutcome:
     failures: list[DbtFailure] = field(default_factory=list)
     warnings: list[DbtFailure] = field(default_factory=list)
     error: str | None = None  # set when dbt could not run at all (compilation error, bad profile…)
-
-    def summary(self) -> str:
-        text = (
-            f"dbt build: {self.models_passed} models ok, {self.models_failed} failed; "
-            f"{self.seeds_passed} seeds ok; {self.tests_passed} tests passed, {self.tests_failed} failed, "
-            f"{self.tests_warned} warned; {self.skipped} skipped"
-        )
-        if self.error:
-            text += f"\ndbt error: {self.error}"
-        for f in self.failures:
-            text += f"\n  {f.status.upper()} {f.resource_type} {f.name}: {f.message}"
-        return text
 
 
 @contextmanager

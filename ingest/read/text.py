@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import playa
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 _SPACE = re.compile(r"\s+")
 
@@ -41,7 +36,6 @@ class PageText:
     width: float
     height: float
     lines: list[TextLine] = field(default_factory=list)
-    n_images: int = 0
 
     @property
     def text(self) -> str:
@@ -88,11 +82,10 @@ def same_line(line: list[Char], char: Char) -> bool:
     return overlap > 0.5 * min(top - bottom, char.top - char.bottom)
 
 
-def page_chars(doc, page_no: int) -> list[Char]:
-    """Every visible character of a page (PDF points, origin bottom left), from playa, the PDF reader under
-    Camelot: pdfium drops some glyphs of fonts that are not embedded, and its text runs come split letter
-    by letter from WPS."""
-    page = doc.pages[page_no - 1]
+def page_chars(page) -> list[Char]:
+    """Every visible character of a playa page (PDF points, origin bottom left). From playa, the PDF reader
+    under Camelot, not pdfium: pdfium drops some glyphs of fonts that are not embedded, and its text runs
+    come split letter by letter from WPS."""
     chars: list[Char] = []
     # fake bold: the same glyph drawn again a hair to the side, right after it or in a second run of the
     # whole line (WPS, Word); glyphs are looked up by text and baseline band
@@ -156,30 +149,10 @@ def _lines(chars: list[Char], width: float, height: float) -> list[TextLine]:
     return out
 
 
-def read_pages(path: Path | str) -> list[PageText]:
-    """Text lines of every page, built from its characters."""
-    images = _image_counts(path)
-    with playa.open(str(path), space="page") as doc:
-        pages = []
-        for index, page in enumerate(doc.pages):
-            x0, y0, x1, y1 = page.mediabox
-            width, height = x1 - x0, y1 - y0
-            if page.rotate % 180 == 90:  # playa gives the text of a page turned by /Rotate as displayed
-                width, height = height, width
-            chars = page_chars(doc, index + 1)
-            pages.append(PageText(index + 1, width, height, _lines(chars, width, height), images[index]))
-        return pages
-
-
-def _image_counts(path: Path | str) -> list[int]:
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        counts = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            counts.append(sum(1 for obj in page.get_objects(max_depth=2)
-                              if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE))
-            page.close()
-        return counts
-    finally:
-        pdf.close()
+def read_pages(document) -> list[PageText]:
+    """Text lines of every page of a ``read.document.Document``, built from its characters."""
+    pages = []
+    for page_no in range(1, document.page_count + 1):
+        width, height = document.size(page_no)
+        pages.append(PageText(page_no, width, height, _lines(document.chars(page_no), width, height)))
+    return pages

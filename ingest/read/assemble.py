@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import TableParseError
-from ..extract import CamelotPart, PrintedCell
-from ..page_text import squeeze
+from ..contract import CODE_ROLES
 from . import cells as C
+from .amounts import parse_amount
+from .errors import TableParseError
+from .parts import PrintedCell, TablePart
+from .text import squeeze
 
-CODE_ROLES = ("code", "code_class", "code_kuan", "code_xiang")
 _PART_ROLE = {"类": "code_class", "款": "code_kuan", "项": "code_xiang"}
 
 
@@ -62,10 +63,8 @@ class LogicalTable:
         """Published without a single non-zero amount (本表无数据, a blank grid, or a 合计 row of zeros)."""
         for row in self.body:
             for col, text in zip(self.columns, row.cells):
-                if col.role == "amount" and text and C.is_amount(text):
-                    digits = squeeze(text).replace(",", "").strip("-−–()")
-                    if any(ch not in "0." for ch in digits):
-                        return False
+                if col.role == "amount" and parse_amount(text):
+                    return False
         return True
 
 
@@ -84,7 +83,7 @@ def _subset(a: list[float], b: list[float], tolerance: float = 2.0) -> bool:
     return all(any(abs(x - y) <= tolerance for y in b) for x in a)
 
 
-def _segments(part: CamelotPart, continuation: bool) -> list[_Segment]:
+def _segments(part: TablePart, continuation: bool) -> list[_Segment]:
     """Split a part where a header repeats after body rows, or where the column rulings change (two parts
     of a table printed one under the other with different column widths)."""
     segments = [_Segment(part.page)]
@@ -235,7 +234,7 @@ def _is_fragment(cells: list[str | None], columns: list[Column]) -> bool:
     return all(len(squeeze(text)) <= 6 and squeeze(text) not in _STANDALONE_LABELS for _, text in filled)
 
 
-def assemble(table_no: int, parts: list[CamelotPart]) -> LogicalTable:
+def assemble(table_no: int, parts: list[TablePart]) -> LogicalTable:
     segments = [s for i, part in enumerate(parts) for s in _segments(part, continuation=i > 0)]
     if not segments:
         return LogicalTable(table_no, [], [], sorted({p.page for p in parts}), None, None)

@@ -1,10 +1,10 @@
-"""Reconciliation checks (issue 4): validate `quality.check_comparisons` with Great Expectations.
+"""The reconciliation checks: validate `quality.check_comparisons` with Great Expectations.
 
 `juesuan build` calls :func:`run_checks` after `dbt build`. The comparisons themselves are dbt models
 (`dbt_project/models/checks/`, schema `quality`): one row per report, check and subject with the printed
 amount (observed), what the other cells imply (expected) and the rounding tolerance, all DECIMAL(18,2).
 GX 1.x cannot validate DuckDB directly, so the rows are read into pandas, amounts kept as
-``decimal.Decimal`` (never floats), and validated with built-in expectations, one suite per mart family
+``decimal.Decimal`` (never floats), and validated with built-in expectations, one suite per check family
 (`expectations/suites/*.json`, listed in `expectations/checkpoint.json`):
 
 * ``ExpectColumnPairValuesAToBeGreaterThanB(tolerance >= abs_difference)`` once for error-level and once
@@ -13,13 +13,9 @@ GX 1.x cannot validate DuckDB directly, so the rows are read into pandas, amount
 * shape expectations (unique key, no NULLs, known check names) that must hold for the results to mean
   anything: if one fails, :class:`ChecksInvalid` is raised and nothing is written.
 
-Then, in one transaction:
-
-* ``quality.check_results`` is replaced: one row per evaluated subject, ``passed`` taken from GX's
-  unexpected rows and cross-checked against ``abs_difference <= tolerance`` computed in DuckDB;
-* ``marts.dim_report.status`` is set to ``'failed_checks'`` for every report with a failed error-level
-  check. dim_report is a dbt table, so this is an UPDATE after `dbt build`; the next `dbt build`
-  recreates it and the next `run_checks` sets the status again.
+Then ``quality.check_results`` is replaced in one transaction: one row per evaluated subject, ``passed``
+taken from GX's unexpected rows and cross-checked against ``abs_difference <= tolerance`` computed in
+DuckDB. The reports' status (``marts.dim_report.status``) is derived from it by dbt.
 
 GX runs offline in an ephemeral context: ``GX_ANALYTICS_ENABLED=false``, analytics disabled in the
 context config, in-memory stores. Data Docs are written only when ``docs_dir`` is given (the project's
@@ -36,13 +32,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
-DEFAULT_DOCS_DIR = EXPECTATIONS_DIR / "data_docs"
+from ..paths import DEFAULT_DOCS_DIR, EXPECTATIONS_DIR
+from ..warehouse.quality import COMPARISON_COLUMNS, ComparisonsMissing, QualityStore
 
-COLUMNS = (
-    "report_id", "family", "check_name", "severity", "table_no", "subject",
-    "expected", "observed", "difference", "tolerance", "abs_difference", "passed_sql",
-)
+#: The columns of a comparison row as `validate` takes it.
+COLUMNS = (*COMPARISON_COLUMNS, "passed_sql")
 
 
 class ChecksError(Exception):
@@ -84,29 +78,6 @@ class CheckSummary:
         """True when no error-level check failed (warnings do not count)."""
         return self.checks_failed == 0
 
-    def format(self, *, max_lines: int = 50) -> str:
-        """Short plain-text summary for the CLI: counts, then each failure by report, check and subject."""
-        n_reports = len(self.failed_reports)
-        head = (
-            f"checks: {self.checks_run} run, {self.checks_failed} failed"
-            + (f" in {n_reports} report{'s' if n_reports != 1 else ''}" if n_reports else "")
-            + (f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}" if self.warnings else "")
-        )
-        lines = [head]
-        shown = [("FAIL", f) for f in self.failures] + [("warn", f) for f in self.warnings]
-        for kind, f in shown[:max_lines]:
-            label = self.report_labels.get(f.report_id, f.report_id)
-            if f.check_name.endswith(("_known", "_matches")):
-                detail = "not in the classification seed" if f.check_name.endswith("_known") else "name differs from the seed"
-            else:
-                detail = f"printed {f.observed}, expected {f.expected} (off by {f.observed - f.expected})"
-            lines.append(f"  {kind} {label}  {f.check_name}  {f.subject}: {detail}")
-        if len(shown) > max_lines:
-            lines.append(f"  … {len(shown) - max_lines} more: query quality.check_results where not passed")
-        if self.docs_index is not None:
-            lines.append(f"  data docs: {self.docs_index}")
-        return "\n".join(lines)
-
 
 def load_config(expectations_dir: Path = EXPECTATIONS_DIR) -> dict:
     """expectations/checkpoint.json with each validation's suite JSON loaded under the key 'suite_json'."""
@@ -114,25 +85,6 @@ def load_config(expectations_dir: Path = EXPECTATIONS_DIR) -> dict:
     for v in config["validations"]:
         v["suite_json"] = json.loads((expectations_dir / v["suite"]).read_text(encoding="utf-8"))
     return config
-
-
-def _read_comparisons(con) -> list[tuple]:
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'quality' and table_name = 'check_comparisons'"
-    ).fetchone()[0]
-    if not exists:
-        raise ChecksNotBuilt(
-            "quality.check_comparisons is not in the warehouse: run `dbt build` "
-            "(juesuan build does) before the checks"
-        )
-    return con.execute(
-        f"""
-        select {', '.join(COLUMNS[:-1])}, abs_difference <= tolerance as passed_sql
-        from quality.check_comparisons
-        order by report_id, family, check_name, subject
-        """
-    ).fetchall()
 
 
 def _gx_context(docs_dir: Path | None, site_name: str):
@@ -235,113 +187,27 @@ def validate(rows: list[tuple], *, docs_dir: Path | None = None,
 
 
 def run_checks(warehouse: Path, *, docs_dir: Path | None = None) -> CheckSummary:
-    """Validate quality.check_comparisons, write quality.check_results, mark failed reports.
+    """Validate quality.check_comparisons and write quality.check_results.
 
     ``warehouse`` is the DuckDB file `dbt build` just built (no other process may hold it open).
     ``docs_dir``: build GX Data Docs there (e.g. :data:`DEFAULT_DOCS_DIR`); None builds none.
     """
-    import duckdb
-    import pandas as pd
-
-    con = duckdb.connect(str(warehouse))
-    try:
-        rows = _read_comparisons(con)
+    with QualityStore(warehouse) as store:
+        try:
+            rows = store.comparisons()
+        except ComparisonsMissing as exc:
+            raise ChecksNotBuilt(str(exc)) from exc
         passed, docs_index = validate(rows, docs_dir=docs_dir)
-
-        verdicts = pd.DataFrame(
-            [(*k, v) for k, v in passed.items()], columns=["report_id", "check_name", "subject", "passed"]
-        )
-        checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
-        con.register("gx_verdicts", verdicts)
-        con.execute("begin transaction")
-        con.execute("create schema if not exists quality")
-        con.execute(
-            """
-            create or replace table quality.check_results as
-            select
-                c.report_id, c.check_name, c.severity, c.table_no, c.subject,
-                c.expected, c.observed, c.difference, c.tolerance,
-                cast(v.passed as boolean) as passed,
-                cast(? as timestamp) as checked_at
-            from quality.check_comparisons as c
-            inner join gx_verdicts as v
-                on v.report_id = c.report_id and v.check_name = c.check_name and v.subject = c.subject
-            order by c.report_id, c.table_no, c.check_name, c.subject
-            """,
-            [checked_at],
-        )
-        written = con.execute("select count(*) from quality.check_results").fetchone()[0]
+        written = store.write_results(passed, datetime.now(timezone.utc).replace(tzinfo=None))
         if written != len(rows):
-            con.execute("rollback")
             raise ChecksInvalid(f"wrote {written} check results for {len(rows)} comparisons")
-        failed_reports = [r for (r,) in con.execute(
-            "select distinct report_id from quality.check_results "
-            "where severity = 'error' and not passed order by report_id"
-        ).fetchall()]
-        has_dim_report = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'marts' and table_name = 'dim_report' and table_type = 'BASE TABLE'"
-        ).fetchone()[0]
-        labels: dict[str, str] = {}
-        if has_dim_report:
-            con.execute(
-                "update marts.dim_report set status = 'failed_checks' where report_id in "
-                "(select report_id from quality.check_results where severity = 'error' and not passed)"
-            )
-            if _has_columns(con, "marts", "dim_report", ("source_file",)):
-                labels = dict(con.execute(
-                    "select report_id, coalesce(source_file, report_id) from marts.dim_report"
-                ).fetchall())
-        con.execute("commit")
-        con.unregister("gx_verdicts")
-
-        def failures(severity: str) -> list[CheckFailure]:
-            return [CheckFailure(*r) for r in con.execute(
-                "select report_id, check_name, subject, expected, observed from quality.check_results "
-                "where severity = ? and not passed order by report_id, table_no, check_name, subject",
-                [severity],
-            ).fetchall()]
-
-        errors = failures("error")
+        errors = [CheckFailure(*r) for r in store.failures("error")]
         return CheckSummary(
             checks_run=len(rows),
             checks_failed=len(errors),
             failures=errors,
-            warnings=failures("warning"),
-            failed_reports=failed_reports,
-            report_labels=labels,
+            warnings=[CheckFailure(*r) for r in store.failures("warning")],
+            failed_reports=sorted({f.report_id for f in errors}),
+            report_labels=store.report_labels(),
             docs_index=docs_index,
         )
-    finally:
-        con.close()
-
-
-def _has_columns(con, schema: str, table: str, columns: tuple[str, ...]) -> bool:
-    present = {c for (c,) in con.execute(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchall()}
-    return set(columns) <= present
-
-
-def main(argv: list[str] | None = None) -> int:
-    """python -m ingest.checks WAREHOUSE [--docs DIR]: exit 0 all error-level checks pass, 1 some
-    failed, 2 the checks could not run."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m ingest.checks", description=main.__doc__)
-    parser.add_argument("warehouse", type=Path)
-    parser.add_argument("--docs", type=Path, nargs="?", const=DEFAULT_DOCS_DIR, default=None,
-                        help=f"build GX Data Docs (default folder {DEFAULT_DOCS_DIR})")
-    args = parser.parse_args(argv)
-    try:
-        summary = run_checks(args.warehouse, docs_dir=args.docs)
-    except ChecksError as exc:
-        print(f"checks could not run: {exc}")
-        return 2
-    print(summary.format())
-    return 0 if summary.ok else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

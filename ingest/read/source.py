@@ -1,23 +1,20 @@
 """Open one input file and vet it before extraction.
 
-``open_pdf`` turns a path into a :class:`PdfSource` or raises one of the specific errors of
-:mod:`ingest.errors` (empty file, not a PDF, truncated or damaged PDF, password needed). A PDF that opens
-without a password but forbids copying text (an owner-password restriction, common among published
-reports) is not an error: camelot 2.x refuses it with ``PDFTextExtractionNotAllowed``, so ``open_pdf``
-writes an unrestricted decrypted copy and ``PdfSource.path`` points at it (``unlocked=True``).
+``open_pdf`` turns a path into a :class:`PdfSource` holding the opened :class:`~ingest.read.document.Document`,
+or raises one of the specific errors of :mod:`ingest.read.errors` (empty file, not a PDF, truncated or
+damaged PDF, password needed). A PDF that opens without a password but forbids copying text (an
+owner-password restriction, common among published reports) is not an error: camelot 2.x refuses it with
+``PDFTextExtractionNotAllowed``, so ``open_pdf`` writes an unrestricted decrypted copy and the document is
+opened on it (``unlocked=True``).
 
-``page_texts`` reads the text of every page with PDFium (fast; used to locate tables), and
-``check_text_layer`` raises :class:`~ingest.errors.ScannedPdf` when no page has a text layer.
+``check_text_layer`` raises :class:`~ingest.read.errors.ScannedPdf` when no page has a text layer, and
+``image_only_pages`` lists the pages that are images without text.
 
 Usage::
 
-    source = open_pdf(path, workdir=tmp)
-    try:
-        texts = page_texts(source)
-        check_text_layer(source, texts)
-        tables = camelot.read_pdf(source.path, ...)   # always source.path, never source.original
-    finally:
-        source.close()
+    with open_pdf(path) as source:
+        pages = read_pages(source.document)
+        check_text_layer(source, [p.text for p in pages])
 """
 
 from __future__ import annotations
@@ -36,12 +33,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from playa.exceptions import PDFPasswordIncorrect
 
+from .document import Document
 from .errors import EmptyFile, EncryptedPdf, NotPdf, ScannedPdf, TruncatedPdf
 
 __all__ = [
     "PdfSource",
     "open_pdf",
-    "page_texts",
     "check_text_layer",
     "image_only_pages",
     "MIN_TEXT_CHARS",
@@ -59,11 +56,12 @@ _EOF_WINDOW = 4096
 _CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
+@dataclass
 class PdfSource:
-    """A PDF that opened and is ready for camelot. Hand ``path`` (not ``original``) to camelot."""
+    """A PDF that opened and is ready to read: ``document`` is opened on the original, or on an
+    unrestricted temporary copy (``unlocked``)."""
 
-    path: Path  # the file to hand to camelot: the original, or an unrestricted temporary copy
+    document: Document
     original: Path
     sha256: str  # of the original's bytes
     size_bytes: int  # of the original
@@ -72,14 +70,18 @@ class PdfSource:
     unlocked: bool  # True when an owner-password restriction was removed into a temporary copy
     _cleanup: Path | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def path(self) -> Path:
+        """The file the document was opened on: the original, or the unrestricted copy."""
+        return self.document.path
+
     def close(self) -> None:
-        """Remove the temporary unrestricted copy, if any. Safe to call more than once."""
+        """Close the document and remove the temporary unrestricted copy, if any. Safe to call twice."""
+        self.document.close()
         if self._cleanup is None:
             return
-        if self._cleanup.is_dir():
-            shutil.rmtree(self._cleanup, ignore_errors=True)
-        else:
-            self._cleanup.unlink(missing_ok=True)
+        _remove(self._cleanup)
+        self._cleanup = None
 
     def __enter__(self) -> PdfSource:
         return self
@@ -88,14 +90,14 @@ class PdfSource:
         self.close()
 
 
-def open_pdf(path: Path, *, workdir: Path | None = None) -> PdfSource:
-    """Vet ``path`` and return a :class:`PdfSource`.
+def open_pdf(path: Path, *, workdir: Path | None = None, sha256: str | None = None) -> PdfSource:
+    """Vet ``path`` and return a :class:`PdfSource` with its document open.
 
-    Raises ``EmptyFile``, ``NotPdf``, ``TruncatedPdf`` or ``EncryptedPdf`` (from :mod:`ingest.errors`)
+    Raises ``EmptyFile``, ``NotPdf``, ``TruncatedPdf`` or ``EncryptedPdf`` (from :mod:`ingest.read.errors`)
     with a message that says what is wrong and what to do. ``OSError`` (missing file, no permission)
-    propagates unchanged. When the PDF forbids text extraction (owner password only), an unrestricted
-    copy is written into ``workdir`` (created if needed) or a new temporary directory; call
-    ``close()`` to remove it.
+    propagates unchanged. ``sha256``, when the caller has hashed the file already, spares a second pass
+    over its bytes. When the PDF forbids text extraction (owner password only), an unrestricted copy is
+    written into ``workdir`` (created if needed) or a new temporary directory; ``close()`` removes it.
     """
     path = Path(path)
     name = path.name
@@ -106,7 +108,7 @@ def open_pdf(path: Path, *, workdir: Path | None = None) -> PdfSource:
         raise EmptyFile(f"{name} is empty (0 bytes): the download or copy failed; "
                         "download the report again.", file=file)
 
-    sha256, head, tail = _digest(path)
+    sha256, head, tail = _digest(path, sha256)
 
     if b"%PDF-" not in head[:_HEADER_WINDOW]:
         kind, advice = _sniff(path, head)
@@ -119,23 +121,38 @@ def open_pdf(path: Path, *, workdir: Path | None = None) -> PdfSource:
             f"({size:,} bytes), so its cross-reference table is missing; the download or copy was "
             "interrupted. Download the report again.", file=file)
 
-    # PDFium (what page_texts and rendering use) must open it with an empty password.
+    # PDFium (rendering) must open it with an empty password.
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
         raise _pdfium_open_error(name, file, e) from e
+    document = Document(path, pdf=pdf)
     try:
         page_count = len(pdf)
         producer = _producer(pdf)
-    finally:
-        pdf.close()
-    if page_count == 0:
-        raise TruncatedPdf(f"{name} is damaged: it opens but has no pages. Download the report again.",
-                           file=file)
+        if page_count == 0:
+            raise TruncatedPdf(f"{name} is damaged: it opens but has no pages. Download the report again.",
+                               file=file)
+        extractable = _vet_playa(document, name, file, page_count)
+    except BaseException:
+        document.close()
+        raise
 
-    # playa is what camelot 2.x reads with: it must open the file too, and allow text extraction.
+    if extractable:
+        return PdfSource(document=document, original=path, sha256=sha256, size_bytes=size,
+                         page_count=page_count, producer=producer, unlocked=False)
+
+    document.close()
+    copy, cleanup = _unlock(path, sha256, page_count, workdir)
+    return PdfSource(document=Document(copy), original=path, sha256=sha256, size_bytes=size,
+                     page_count=page_count, producer=producer, unlocked=True, _cleanup=cleanup)
+
+
+def _vet_playa(document: Document, name: str, file: str, page_count: int) -> bool:
+    """Whether playa (camelot's reader) may extract text; raises when it cannot open the file."""
     try:
-        extractable, playa_pages = _playa_open(path)
+        doc = document.playa
+        extractable, playa_pages = bool(doc.is_extractable), len(doc.pages)
     except PDFPasswordIncorrect as e:
         raise EncryptedPdf(f"{name} needs a password to open (camelot's PDF reader cannot open it "
                            "with an empty password). Ask the publisher for an unprotected copy.",
@@ -144,68 +161,18 @@ def open_pdf(path: Path, *, workdir: Path | None = None) -> PdfSource:
         raise TruncatedPdf(f"{name} is damaged: the PDF parser that camelot uses cannot read it "
                            f"({type(e).__name__}: {e}). The file looks cut off or corrupt; "
                            "download the report again.", file=file) from e
-
     if playa_pages != page_count:
         raise TruncatedPdf(f"{name} is damaged: its page tree is inconsistent (PDFium reads "
                            f"{page_count} pages, the PDF parser that camelot uses reads {playa_pages}). "
                            "The file looks cut off or corrupt; download the report again.", file=file)
-
-    if extractable:
-        return PdfSource(path=path, original=path, sha256=sha256, size_bytes=size,
-                         page_count=page_count, producer=producer, unlocked=False)
-
-    copy, cleanup = _unlock(path, sha256, page_count, workdir)
-    return PdfSource(path=copy, original=path, sha256=sha256, size_bytes=size,
-                     page_count=page_count, producer=producer, unlocked=True, _cleanup=cleanup)
-
-
-def page_texts(source: PdfSource) -> list[str]:
-    """Text of each page (index 0 = page 1), read with PDFium's text page.
-
-    Only text inside the page box is returned (text placed outside the page is not part of the page).
-    Line breaks are ``\\n``. Raises ``TruncatedPdf`` when a page cannot be read.
-    """
-    name = source.original.name
-    texts: list[str] = []
-    pdf = pdfium.PdfDocument(str(source.path))
-    try:
-        for i in range(len(pdf)):
-            try:
-                page = pdf[i]
-                textpage = page.get_textpage()
-                text = textpage.get_text_bounded()
-            except pdfium.PdfiumError as e:
-                raise TruncatedPdf(f"{name} is damaged: page {i + 1} cannot be read ({e}). "
-                                   "Download the report again.", file=str(source.original),
-                                   page=i + 1) from e
-            texts.append(text.replace("\r\n", "\n").replace("\r", "\n"))
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
-    return texts
+    return extractable
 
 
 def image_only_pages(source: PdfSource, texts: list[str]) -> list[int]:
     """1-based numbers of the pages that have no text layer (fewer than ``MIN_TEXT_CHARS``
     non-white-space characters in ``texts``) but hold at least one image: scanned pages."""
     _check_texts(source, texts)
-    pages: list[int] = []
-    pdf = pdfium.PdfDocument(str(source.path))
-    try:
-        for i, text in enumerate(texts):
-            if _has_text(text):
-                continue
-            page = pdf[i]
-            try:
-                has_image = next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])), None)
-            finally:
-                page.close()
-            if has_image is not None:
-                pages.append(i + 1)
-    finally:
-        pdf.close()
-    return pages
+    return [i + 1 for i, text in enumerate(texts) if not _has_text(text) and source.document.has_image(i + 1)]
 
 
 def check_text_layer(source: PdfSource, texts: list[str]) -> None:
@@ -230,8 +197,14 @@ def check_text_layer(source: PdfSource, texts: list[str]) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _digest(path: Path) -> tuple[str, bytes, bytes]:
-    """sha256 of the file (streamed), its first ``_HEADER_WINDOW`` bytes and last ``_EOF_WINDOW``."""
+def _digest(path: Path, known: str | None = None) -> tuple[str, bytes, bytes]:
+    """sha256 of the file (streamed, unless ``known``), its first ``_HEADER_WINDOW`` bytes and last
+    ``_EOF_WINDOW``."""
+    if known is not None:
+        with path.open("rb") as f:
+            head = f.read(_HEADER_WINDOW)
+            f.seek(max(0, path.stat().st_size - _EOF_WINDOW))
+            return known, head, f.read(_EOF_WINDOW)
     h = hashlib.sha256()
     head = b""
     tail = b""
@@ -251,7 +224,7 @@ def _has_text(text: str) -> bool:
 def _check_texts(source: PdfSource, texts: list[str]) -> None:
     if len(texts) != source.page_count:
         raise ValueError(f"texts has {len(texts)} pages but {source.original.name} has "
-                         f"{source.page_count}: pass page_texts(source)")
+                         f"{source.page_count}: pass the text of every page")
 
 
 def _producer(pdf: pdfium.PdfDocument) -> str | None:
@@ -260,13 +233,6 @@ def _producer(pdf: pdfium.PdfDocument) -> str | None:
         if value:
             return value
     return None
-
-
-def _playa_open(path: Path) -> tuple[bool, int]:
-    """(may camelot's reader, playa with an empty password, extract text?, its page count);
-    raises if playa cannot open the file."""
-    with playa.open(path, space="page") as doc:
-        return bool(doc.is_extractable), len(doc.pages)
 
 
 def _pdfium_open_error(name: str, file: str, e: pdfium.PdfiumError) -> Exception:

@@ -16,7 +16,7 @@ much repair as reading the text directly. Here:
 * lines above the first data line are header rows; a label covers the columns beneath it, and a label
   centred over two or more labels below it (预算数 over the six 三公 columns) their columns too.
 
-The result is a `CamelotPart` like the lattice ones (flavor ``text``), so the rest of the reading is the same.
+The result is a `TablePart` like the lattice ones (flavor ``text``), so the rest of the reading is the same.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .extract import CamelotPart, PrintedCell, cell_text
-from .layouts import cells as C
-from .locate import caption_number, classify_title, department_of, unit_of
-from .page_text import Char, same_line, squeeze
+from .. import cells as C
+from ..text import Char, same_line, squeeze
+from ..titles import caption_number, classify_title, department_of, unit_of
+from . import PrintedCell, TablePart, cell_text
 
 GUTTER = 2.0  # points of white between two columns, at least
 _PAGE_NUMBER = re.compile(r"^[-—－–_\s]*(第?\d{1,4}页?(共\d+页)?|\d{1,4}/\d{1,4})[-—－–_\s]*$")
@@ -372,7 +372,7 @@ def _rows(body: list[_Line], edges: list[float]) -> list[list[_Line]]:
 
 
 def read_text_table(chars: list[Char], page: int, top: float, bottom: float, *,
-                    continuation: bool = False) -> CamelotPart | None:
+                    continuation: bool = False) -> TablePart | None:
     """The table printed without rulings in the band of the page from `top` down to `bottom` (PDF points),
     or None when the band holds no table. `continuation`: the band is a page continuing a table, which
     has no title block and may start straight with body rows."""
@@ -405,5 +405,5 @@ def read_text_table(chars: list[Char], page: int, top: float, bottom: float, *,
         tops.append(max(ln.top for ln in group))
     table_top = max(ln.top for ln in header + body)
     table_bottom = min(ln.bottom for ln in body)
-    return CamelotPart(page=page, bbox=(edges[0], table_bottom, edges[-1], table_top), rows=printed,
+    return TablePart(page=page, bbox=(edges[0], table_bottom, edges[-1], table_top), rows=printed,
                        row_tops=tops, accuracy=100.0, flavor="text")

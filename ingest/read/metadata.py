@@ -6,8 +6,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .locate import TitleMark
-from .page_text import PageText, squeeze
+from .text import PageText, squeeze
+from .titles import TitleMark
 
 _COVER_AFTER = re.compile(r"(20\d{2})年度?(.{2,40}?)(?:部门|单位)?(?:决算|决算报告|决算公开)")
 _COVER_BEFORE = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)(20\d{2})年度?(?:部门|单位)?(?:决算|决算报告|决算公开)")
@@ -32,6 +32,7 @@ class ReportMeta:
     region: str | None
     fiscal_year: int | None
     unit: str | None
+    department_type: str | None = None  # the department without its region: 财政局, 区委社会工作部
 
 
 def split_region(department: str) -> tuple[str | None, str]:
@@ -85,5 +86,5 @@ def report_metadata(pages: list[PageText], marks: list[TitleMark]) -> ReportMeta
         year = years.most_common(1)[0][0] if years else None
     units = Counter(m.unit for m in marks if m.unit)
     unit = units.most_common(1)[0][0] if units else None
-    region = split_region(department)[0] if department else None
-    return ReportMeta(title, department, region, year, unit)
+    region, department_type = split_region(department) if department else (None, None)
+    return ReportMeta(title, department, region, year, unit, department_type)

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import re
 
-from ..page_text import squeeze
+from . import amounts
+from .amounts import MINUS_CLASS
+from .text import squeeze
 
-AMOUNT = re.compile(r"^[-−–]?\(?[\d,，]*\d(?:\.\d+)?\)?$")
-DECIMAL_AMOUNT = re.compile(r"^[-−–]?\(?[\d,，]*\d\.\d{1,2}\)?$")
-CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-PART_CODE = re.compile(r"^\d{2}$")
+CODE = re.compile(r"^[0-9]{3}(?:[0-9]{2}){0,2}$")
+PART_CODE = re.compile(r"^[0-9]{2}$")
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 TOTAL_LABELS = {"合计", "总计", "人员经费合计", "公用经费合计", "本年收入合计", "本年支出合计"}
 CODE_PART_LABELS = {"类", "款", "项"}
 HEADER_WORDS = ("项目", "科目", "编码", "代码", "栏次", "行次", "决算数", "预算数", "金额")
 HEADER_TOKENS = {"类", "款", "项", "收入", "支出", "合计", "小计"}
-TWO_AMOUNTS = re.compile(r"^([-−–]?[\d,]*\d\.\d{2})\s+([-−–]?[\d,]*\d\.\d{2})$")
-LABEL_THEN_AMOUNT = re.compile(r"^(.*[^\d\s.,\-])\s+([-−–]?[\d,]*\d\.\d{2})$", re.S)
+# an amount with its cents, as the amount columns print them
+_CENTS = rf"{MINUS_CLASS}?[0-9,，]*[0-9]\.[0-9]{{2}}"
+TWO_AMOUNTS = re.compile(rf"^({_CENTS})\s+({_CENTS})$")
+LABEL_THEN_AMOUNT = re.compile(rf"^(.*[^0-9\s.,\-])\s+({_CENTS})$", re.S)
 
 
 def is_amount(text: str) -> bool:
-    return bool(AMOUNT.match(squeeze(text)))
+    return amounts.is_amount(text)
 
 
 def is_decimal_amount(text: str) -> bool:
-    return bool(DECIMAL_AMOUNT.match(squeeze(text)))
+    """An amount printed with one or two decimals (a code or a 行次 has none)."""
+    return amounts.decimals(text) in (1, 2)
 
 
 def is_code(text: str) -> bool:
@@ -37,9 +40,9 @@ def is_data_row(texts: list[str]) -> bool:
     filled = [c for c in cells if c]
     if not filled:
         return False
-    if any(DECIMAL_AMOUNT.match(c) for c in filled):
+    if any(is_decimal_amount(c) for c in filled):
         return True
-    if all(AMOUNT.match(c) for c in filled) and not is_column_numbers_row(filled):
+    if all(is_amount(c) for c in filled) and not is_column_numbers_row(filled):
         return True  # whole amounts, as spreadsheets print zeros (0)
     labels = [c for c in filled if c not in CODE_PART_LABELS]
     if not labels:
@@ -47,7 +50,7 @@ def is_data_row(texts: list[str]) -> bool:
     first = labels[0]
     if first in TOTAL_LABELS:
         # a total row holds amounts beside its label; a header row holds more labels (合计 | 因公出国（境）费 …)
-        return all(AMOUNT.match(c) or c in TOTAL_LABELS for c in labels[1:])
+        return all(is_amount(c) or c in TOTAL_LABELS for c in labels[1:])
     return bool(CODE.match(first) or ORDINAL.match(first))
 
 
@@ -79,5 +82,5 @@ def holds_two_rows(text: str) -> bool:
     """Two amounts or two classification codes in one cell: the grid lacks a ruling between two rows (or two
     columns), since a printed cell never holds more than one amount or code."""
     tokens = (text or "").split()
-    return (sum(1 for t in tokens if DECIMAL_AMOUNT.match(t)) >= 2
+    return (sum(1 for t in tokens if is_decimal_amount(t)) >= 2
             or (len(tokens) >= 2 and all(CODE.match(t) for t in tokens)))

@@ -110,8 +110,9 @@ def run_dask(function: Callable[[T], R], items: list[T], *, scheduler: str | Non
             cluster.close()
 
 
-def run(function: Callable[[T], R], items: list[T], *, executor: str = "local", jobs: int | None = None,
-        scheduler: str | None = None, client: Any = None) -> Iterator[R]:
+def map_unordered(function: Callable[[T], R], items: list[T], *, executor: str = "local",
+                  jobs: int | None = None, scheduler: str | None = None, client: Any = None) -> Iterator[R]:
+    """`function` over `items` on the chosen executor, results in completion order."""
     if executor == "local":
         return run_local(function, items, max(1, jobs or default_jobs()))
     if executor == "dask":

@@ -1,5 +1,6 @@
-"""Specific errors of the ingest step. Each carries a stable ``code`` that is stored in raw.files.error_code,
-and a message that says what is wrong with the file and, where there is one, what to do about it."""
+"""Why a file could not be read. Each error carries a stable ``code`` (one of ``contract.ERROR_CODES``),
+stored in raw.files.error_code, and a message that says what is wrong with the file and, where there is
+one, what to do about it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,42 @@
+-- One record per loaded report. A view, not a table: its status is derived from the verdicts of the
+-- reconciliation checks (quality.check_results), which `juesuan build` writes after `dbt build`, so it is
+-- always the status of the checks last run.
+
+with
+
+reports as (
+
+    select * from {{ ref('stg_juesuan__reports') }}
+
+),
+
+check_results as (
+
+    select * from {{ source('juesuan_quality', 'check_results') }}
+
+),
+
+failed_reports as (
+
+    select distinct report_id
+    from check_results
+    where severity = 'error' and not passed
+
+)
+
+select
+    reports.report_id,
+    reports.source_file,
+    reports.sha256,
+    reports.region,
+    reports.department,
+    -- the department without its region prefix, so the same kind of department compares across cities
+    -- (computed by the reader: 中共上海市普陀区委社会工作部 → 区委社会工作部)
+    coalesce(reports.department_type, reports.department) as department_type,
+    reports.fiscal_year,
+    reports.unit,
+    reports.page_count,
+    case when failed_reports.report_id is not null then 'failed_checks' else 'loaded' end as status
+from reports
+left join failed_reports
+    on failed_reports.report_id = reports.report_id

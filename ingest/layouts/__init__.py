@@ -1,1 +1,0 @@
-"""Table layouts: from Camelot parts to logical tables (header rows, columns with roles, body rows)."""

@@ -1,0 +1,98 @@
+"""quality.*: read the comparisons dbt built, write the verdicts of the checks (quality.check_results)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from . import schema
+
+#: The columns of quality.check_comparisons the checks read, in this order, then the SQL verdict.
+COMPARISON_COLUMNS = (
+    "report_id", "family", "check_name", "severity", "table_no", "subject",
+    "expected", "observed", "difference", "tolerance", "abs_difference",
+)
+
+
+class ComparisonsMissing(Exception):
+    """The warehouse has no quality.check_comparisons (dbt build has not run, or failed)."""
+
+
+class QualityStore:
+    """A write connection to a warehouse being built, for the checks' input and output."""
+
+    def __init__(self, path: Path | str):
+        self.con = duckdb.connect(str(path))
+        self.con.execute(schema.ddl())
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "QualityStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def comparisons(self) -> list[tuple]:
+        """Rows of quality.check_comparisons (COMPARISON_COLUMNS, then abs_difference <= tolerance)."""
+        exists = self.con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'quality' and table_name = 'check_comparisons'").fetchone()[0]
+        if not exists:
+            raise ComparisonsMissing("quality.check_comparisons is not in the warehouse: run `dbt build` "
+                                     "(juesuan build does) before the checks")
+        return self.con.execute(
+            f"select {', '.join(COMPARISON_COLUMNS)}, abs_difference <= tolerance as passed_sql "
+            "from quality.check_comparisons order by report_id, family, check_name, subject").fetchall()
+
+    def write_results(self, verdicts: dict[tuple[str, str, str], bool], checked_at: datetime) -> int:
+        """Replace quality.check_results: each comparison with its verdict, keyed (report, check, subject).
+        Returns the number of rows written."""
+        import pandas as pd
+
+        frame = pd.DataFrame([(*key, passed) for key, passed in verdicts.items()],
+                             columns=["report_id", "check_name", "subject", "passed"])
+        names = schema.columns(schema.CheckResultRow)
+        self.con.register("gx_verdicts", frame)
+        try:
+            self.con.execute("begin transaction")
+            self.con.execute("delete from quality.check_results")
+            self.con.execute(
+                f"""
+                insert into quality.check_results ({', '.join(names)})
+                select c.report_id, c.check_name, c.severity, c.table_no, c.subject,
+                       c.expected, c.observed, c.difference, c.tolerance,
+                       cast(v.passed as boolean), cast(? as timestamp)
+                from quality.check_comparisons as c
+                inner join gx_verdicts as v
+                    on v.report_id = c.report_id and v.check_name = c.check_name and v.subject = c.subject
+                order by c.report_id, c.table_no, c.check_name, c.subject
+                """, [checked_at])
+            written = self.con.execute("select count(*) from quality.check_results").fetchone()[0]
+            if written != len(verdicts):
+                self.con.execute("rollback")
+                return written
+            self.con.execute("commit")
+            return written
+        finally:
+            self.con.unregister("gx_verdicts")
+
+    def failures(self, severity: str) -> list[tuple]:
+        """(report_id, check_name, subject, expected, observed) of the failed checks of one severity."""
+        return self.con.execute(
+            "select report_id, check_name, subject, expected, observed from quality.check_results "
+            "where severity = ? and not passed order by report_id, table_no, check_name, subject",
+            [severity]).fetchall()
+
+    def report_labels(self) -> dict[str, str]:
+        """report_id → source file, for messages (empty before dbt has built marts.dim_report)."""
+        columns = {c for (c,) in self.con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'dim_report'").fetchall()}
+        if "source_file" not in columns:
+            return {}
+        return dict(self.con.execute(
+            "select report_id, coalesce(source_file, report_id) from marts.dim_report").fetchall())

@@ -1,0 +1,128 @@
+"""Write the `raw` schema of the warehouse: the only writer of raw.* (see docs/raw_schema.md).
+
+Rows arrive as the dataclasses of `warehouse.schema`; turning a read report into rows is the build's job
+(`build.record`), so this module knows tables, not PDFs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from . import schema
+from .schema import CellRow, FileRow, ReportRow, ReportTableRow, RunRow, TableColumnRow
+
+
+@dataclass
+class ReportRows:
+    """Everything one report puts in the raw schema besides its raw.files row."""
+
+    report: ReportRow
+    tables: list[ReportTableRow] = field(default_factory=list)
+    columns: list[TableColumnRow] = field(default_factory=list)
+    cells: list[CellRow] = field(default_factory=list)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class RawWriter:
+    """Writes raw.* rows; every file's rows are replaced in one transaction, so a re-ingest never duplicates."""
+
+    def __init__(self, path: Path | str):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(path))
+        self.con.execute(schema.ddl())
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "RawWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- look-ups --------------------------------------------------------------------------------------
+    def loaded_file_with_sha(self, sha256: str) -> tuple[str, str] | None:
+        """(source_file, report_id) of a loaded file with these bytes."""
+        row = self.con.execute(
+            "select source_file, report_id from raw.files where sha256 = ? and status = 'loaded' "
+            "order by ingested_at limit 1", [sha256]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def file_record(self, source_file: str) -> tuple | None:
+        """(sha256, status, parser_version, report_id) of a file, or None when the file is new."""
+        return self.con.execute("select sha256, status, parser_version, report_id from raw.files where source_file = ?",
+                                [source_file]).fetchone()
+
+    def source_files(self) -> list[str]:
+        return [name for (name,) in self.con.execute("select source_file from raw.files order by source_file").fetchall()]
+
+    # -- writes ----------------------------------------------------------------------------------------
+    def _delete_report(self, report_id: str) -> None:
+        for table in schema.REPORT_TABLES:
+            self.con.execute(f"delete from {table} where report_id = ?", [report_id])
+
+    def _orphaned(self, report_id: str | None, except_file: str) -> bool:
+        if not report_id:
+            return False
+        other = self.con.execute(
+            "select count(*) from raw.files where report_id = ? and source_file <> ? and status = 'loaded'",
+            [report_id, except_file]).fetchone()[0]
+        return other == 0
+
+    def write(self, row: FileRow, report: ReportRows | None = None) -> None:
+        """Replace the rows of one file (and of its report, when given) in one transaction."""
+        row.ingested_at = row.ingested_at or utcnow()
+        self.con.execute("begin transaction")
+        try:
+            previous = self.file_record(row.source_file)
+            if previous and previous[3] and previous[3] != row.report_id and self._orphaned(previous[3], row.source_file):
+                self._delete_report(previous[3])  # the file changed: its old report goes
+            self.con.execute("delete from raw.files where source_file = ?", [row.source_file])
+            self.con.execute(schema.insert_sql("raw.files"), schema.values(row))
+            if report is not None:
+                self._write_report(report)
+            self.con.execute("commit")
+        except Exception:
+            self.con.execute("rollback")
+            raise
+
+    def remove_file(self, source_file: str) -> None:
+        """Forget a file that disappeared from the input folder, and its report if no other file has it."""
+        self.con.execute("begin transaction")
+        previous = self.file_record(source_file)
+        if previous and self._orphaned(previous[3], source_file):
+            self._delete_report(previous[3])
+        self.con.execute("delete from raw.files where source_file = ?", [source_file])
+        self.con.execute("commit")
+
+    def record_run(self, run: RunRow) -> None:
+        """Insert one row of raw.runs and checkpoint (the run log is the last thing a run writes)."""
+        self.con.execute(schema.insert_sql("raw.runs"), schema.values(run))
+        self.con.execute("checkpoint")
+
+    def _write_report(self, rows: ReportRows) -> None:
+        self._delete_report(rows.report.report_id)
+        self.con.execute(schema.insert_sql("raw.reports"), schema.values(rows.report))
+        for name, batch in (("raw.report_tables", rows.tables), ("raw.table_columns", rows.columns)):
+            if batch:
+                self.con.executemany(schema.insert_sql(name), [schema.values(r) for r in batch])
+        if rows.cells:
+            self._insert_cells(rows.cells)
+
+    def _insert_cells(self, cells: list[CellRow]) -> None:
+        import pandas as pd
+
+        names = schema.columns(CellRow)
+        frame = pd.DataFrame([[getattr(c, n) for n in names] for c in cells], columns=names)
+        self.con.register("new_cells", frame)
+        try:
+            self.con.execute(f"insert into raw.cells ({', '.join(names)}) select {', '.join(names)} from new_cells")
+        finally:
+            self.con.unregister("new_cells")

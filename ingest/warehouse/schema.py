@@ -1,0 +1,187 @@
+"""The tables Python writes: raw.* (what was read) and quality.check_results (what the checks found).
+
+One home for their columns: each table is a dataclass whose fields are its columns in order, with the SQL
+type in the field's metadata. The DDL, the insert statements and the docs test (docs/raw_schema.md must
+describe every column) are all generated from these classes. Everything else in the warehouse is built by
+dbt from these tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass, field, fields
+from datetime import datetime
+
+
+def col(sql: str, default=None):
+    """A column of SQL type ``sql`` (the dataclass field's default is None unless given)."""
+    return field(default=default, metadata={"sql": sql})
+
+
+@dataclass
+class FileRow:
+    """raw.files: one row per input file seen by the last ingest of it."""
+
+    source_file: str = col("varchar primary key")
+    source_path: str | None = col("varchar")
+    sha256: str | None = col("varchar")
+    size_bytes: int | None = col("bigint")
+    page_count: int | None = col("integer")
+    status: str = col("varchar not null")
+    error: str | None = col("varchar")
+    error_code: str | None = col("varchar")
+    warnings: str | None = col("varchar")
+    duplicate_of: str | None = col("varchar")
+    report_id: str | None = col("varchar")
+    parser_version: str | None = col("varchar")
+    ingested_at: datetime | None = col("timestamp not null")
+
+
+@dataclass
+class ReportRow:
+    """raw.reports: one row per distinct PDF content (loaded files only)."""
+
+    report_id: str = col("varchar primary key")
+    source_file: str = col("varchar not null")
+    sha256: str = col("varchar not null")
+    title: str | None = col("varchar")
+    region: str | None = col("varchar")
+    department: str | None = col("varchar")
+    department_type: str | None = col("varchar")
+    fiscal_year: int | None = col("integer")
+    unit: str | None = col("varchar")
+    page_count: int | None = col("integer")
+    producer: str | None = col("varchar")
+
+
+@dataclass
+class ReportTableRow:
+    """raw.report_tables: one row per standard table found in a report."""
+
+    report_id: str = col("varchar not null")
+    table_no: int = col("integer not null")
+    title_zh: str | None = col("varchar")
+    caption: str | None = col("varchar")
+    unit: str | None = col("varchar")
+    first_page: int | None = col("integer")
+    last_page: int | None = col("integer")
+    is_empty: bool | None = col("boolean")
+    n_rows: int | None = col("integer")
+    flavor: str | None = col("varchar")
+    accuracy: float | None = col("double")
+
+
+@dataclass
+class TableColumnRow:
+    """raw.table_columns: one row per column of a logical table."""
+
+    report_id: str = col("varchar not null")
+    table_no: int = col("integer not null")
+    col_no: int = col("integer not null")
+    block_no: int = col("integer not null")
+    header_zh: str | None = col("varchar")
+    role: str = col("varchar not null")
+
+
+@dataclass
+class CellRow:
+    """raw.cells: one row per cell of a logical table (header and body rows), text as printed."""
+
+    report_id: str = col("varchar not null")
+    table_no: int = col("integer not null")
+    row_no: int = col("integer not null")
+    col_no: int = col("integer not null")
+    row_kind: str = col("varchar not null")
+    page: int | None = col("integer")  # NULL only for rows that were not read from a PDF (test oracles)
+    text: str | None = col("varchar")
+
+
+@dataclass
+class RunRow:
+    """raw.runs: one row per `juesuan build` / `juesuan ingest` run."""
+
+    run_id: str = col("varchar primary key")
+    command: str = col("varchar not null")
+    started_at: datetime | None = col("timestamp not null")
+    ended_at: datetime | None = col("timestamp")
+    files_new: int | None = col("integer")
+    files_changed: int | None = col("integer")
+    files_unchanged: int | None = col("integer")
+    files_removed: int | None = col("integer")
+    files_failed: int | None = col("integer")
+    files_duplicate: int | None = col("integer")
+    pages_extracted: int | None = col("integer")
+    removed_files: str | None = col("varchar")
+    failed_files: str | None = col("varchar")
+    ingest_seconds: float | None = col("double")
+    dbt_seconds: float | None = col("double")
+    checks_seconds: float | None = col("double")
+    dbt_status: str | None = col("varchar")
+    checks_status: str | None = col("varchar")
+    checks_failed: int | None = col("integer")
+    exit_status: int | None = col("integer")
+    published: bool | None = col("boolean")
+    code_version: str | None = col("varchar")
+    raw_fingerprint: str | None = col("varchar")
+    executor: str | None = col("varchar")
+    jobs: int | None = col("integer")
+
+
+@dataclass
+class CheckResultRow:
+    """quality.check_results: one row per report, check and evaluated subject, with GX's verdict."""
+
+    report_id: str = col("varchar not null")
+    check_name: str = col("varchar not null")
+    severity: str = col("varchar not null")
+    table_no: int | None = col("integer")
+    subject: str = col("varchar not null")
+    expected: object = col("decimal(18, 2)")
+    observed: object = col("decimal(18, 2)")
+    difference: object = col("decimal(18, 2)")
+    tolerance: object = col("decimal(18, 2)")
+    passed: bool | None = col("boolean")
+    checked_at: datetime | None = col("timestamp")
+
+
+#: Every table Python writes, by qualified name, with the primary key of those that have a composite one.
+TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "raw.files": (FileRow, ()),
+    "raw.reports": (ReportRow, ()),
+    "raw.report_tables": (ReportTableRow, ("report_id", "table_no")),
+    "raw.table_columns": (TableColumnRow, ("report_id", "table_no", "col_no")),
+    "raw.cells": (CellRow, ("report_id", "table_no", "row_no", "col_no")),
+    "raw.runs": (RunRow, ()),
+    "quality.check_results": (CheckResultRow, ()),
+}
+
+#: The raw tables that hold what was read from the files (not the run log): their content decides whether
+#: dbt and the checks have anything new to do.
+EXTRACTED_TABLES = ("raw.files", "raw.reports", "raw.report_tables", "raw.table_columns", "raw.cells")
+#: The tables that hold one report's rows, children first (deleted in this order).
+REPORT_TABLES = ("raw.cells", "raw.table_columns", "raw.report_tables", "raw.reports")
+
+
+def columns(row_class: type) -> list[str]:
+    return [f.name for f in fields(row_class)]
+
+
+def create_table(name: str) -> str:
+    row_class, key = TABLES[name]
+    parts = [f"    {f.name} {f.metadata['sql']}" for f in fields(row_class)]
+    if key:
+        parts.append(f"    primary key ({', '.join(key)})")
+    return f"create table if not exists {name} (\n" + ",\n".join(parts) + "\n);"
+
+
+def ddl() -> str:
+    schemas = sorted({name.split(".")[0] for name in TABLES})
+    return "\n".join([f"create schema if not exists {s};" for s in schemas] + [create_table(n) for n in TABLES])
+
+
+def insert_sql(name: str) -> str:
+    names = columns(TABLES[name][0])
+    return f"insert into {name} ({', '.join(names)}) values ({', '.join('?' for _ in names)})"
+
+
+def values(row) -> list:
+    return list(astuple(row))
