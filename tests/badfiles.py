@@ -1,8 +1,8 @@
 """Builders of bad inputs, made on the fly into a given directory. Each returns the path it wrote.
 
 Used by tests/test_pdf_source.py and by the end-to-end ingest tests: every kind of bad input that
-`juesuan ingest` must report (issue 2) plus an owner-restricted report that must load, and a PDF with a
-scanned page among text pages (issue 5).
+`juesuan ingest` must report, plus an owner-restricted report that must load, and a PDF with a
+scanned page among text pages.
 """
 
 from __future__ import annotations

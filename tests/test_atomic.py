@@ -1,4 +1,4 @@
-"""Atomic publication (issue 6): a build never blocks a reader nor changes what it sees, a build stopped at
+"""Atomic publication: a build never blocks a reader nor changes what it sees, a build stopped at
 any point leaves the published warehouse as it was, and two builds of one warehouse take turns."""
 
 from __future__ import annotations

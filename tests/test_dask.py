@@ -1,4 +1,4 @@
-"""The Dask path (issue 6): extraction fanned out over a dask.distributed cluster gives the same raw rows
+"""The Dask path: extraction fanned out over a dask.distributed cluster gives the same raw rows
 as the local path, written by the one writer."""
 
 from __future__ import annotations

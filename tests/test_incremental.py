@@ -1,4 +1,4 @@
-"""Incremental builds (issue 6): nothing new means no extraction and no changed row; one new PDF is the
+"""Incremental builds: nothing new means no extraction and no changed row; one new PDF is the
 only one read; every run is logged in raw.runs and shown by `juesuan status`."""
 
 from __future__ import annotations

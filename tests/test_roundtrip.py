@@ -19,7 +19,7 @@ CASES = [
     ("shanghai", 201, "万元"), ("shanghai", 202, "元"),
     ("spreadsheet", 301, "万元"), ("spreadsheet", 302, "元"),
     ("rotated", 401, "万元"),
-    # WPS 文字 (issue 5): rules as thin filled rectangles (507) or runs of small rectangles (503, 508, 509), one
+    # WPS 文字: rules as thin filled rectangles (507) or runs of small rectangles (503, 508, 509), one
     # ruling per page of some tables drawn as a filled polygon the vector engine does not see (503: 06/07,
     # 507: 07/08, 508: 01/08); embedded Kai (507), Ming (508) and Hei (509) subsets or STSong-Light (503); fake
     # bold drawn twice (507, 509) or with render mode 2 (503); 01/04/07 on landscape A3 among A4 portrait

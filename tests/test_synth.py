@@ -30,7 +30,7 @@ def total(xs):
 
 
 def check_report(r: model.Report) -> None:
-    """Every identity of issue 4, computed from the flat facts (so the facts are checked too)."""
+    """Every reconciliation identity, computed from the flat facts (so the facts are checked too)."""
     facts = r.facts()
     assert all(f["amount"] is not None for f in facts)
     for f in facts:
@@ -333,7 +333,7 @@ def test_camelot_lattice_finds_the_grids(tmp_path, layout):
 
 
 def test_wps_and_word_styles_cover_every_variant():
-    """Over a few dozen seeds the WPS/Word styles take every printing choice of issue 5 they model."""
+    """Over a few dozen seeds the WPS/Word styles take every printing choice they model."""
     from tests.synth.render import CJK_FONTS, FONT
 
     styles = [style_for(random_report(s), layout) for s in range(40) for layout in ("wps", "word")]

@@ -19,6 +19,13 @@ from .parts import PrintedCell, TablePart
 from .text import squeeze
 
 _PART_ROLE = {"类": "code_class", "款": "code_kuan", "项": "code_xiang"}
+#: Cell edges within this many points of each other are the same ruling (rulings are drawn over the text).
+EDGE_TOLERANCE = 2.0
+#: A later part whose first column starts within this many points of the first part's is not shifted.
+SHIFT_TOLERANCE = 3.0
+#: A column without a telling header is a code column, or a name column, when at least this share of its
+#: body cells hold a code, or something other than an amount.
+ROLE_SHARE = 0.6
 
 
 @dataclass
@@ -79,7 +86,7 @@ def _edges(row: list[PrintedCell]) -> list[float]:
     return sorted({round(x, 1) for cell in row for x in (cell.x0, cell.x1)})
 
 
-def _subset(a: list[float], b: list[float], tolerance: float = 2.0) -> bool:
+def _subset(a: list[float], b: list[float], tolerance: float = EDGE_TOLERANCE) -> bool:
     return all(any(abs(x - y) <= tolerance for y in b) for x in a)
 
 
@@ -123,7 +130,7 @@ def _segments(part: TablePart, continuation: bool) -> list[_Segment]:
     return [s for s in segments if s.header or s.body]
 
 
-def _grid(rows: list[list[PrintedCell]], tolerance: float = 2.0) -> list[Column]:
+def _grid(rows: list[list[PrintedCell]], tolerance: float = EDGE_TOLERANCE) -> list[Column]:
     edges: list[float] = []
     for row in rows:
         for cell in row:
@@ -187,9 +194,9 @@ def _assign_roles(columns: list[Column], body: list[list[str | None]]) -> None:
             col.role = "line_no"
         elif last in _PART_ROLE and ("编码" in joined or "代码" in joined or "分类" in joined or len(col.header) == 1):
             col.role = _PART_ROLE[last]
-        elif "编码" in joined or "代码" in joined or (values and share(C.is_code) >= 0.6):
+        elif "编码" in joined or "代码" in joined or (values and share(C.is_code) >= ROLE_SHARE):
             col.role = "code"
-        elif "名称" in joined or last == "项目" or (values and share(lambda v: not C.is_amount(v)) >= 0.6):
+        elif "名称" in joined or last == "项目" or (values and share(lambda v: not C.is_amount(v)) >= ROLE_SHARE):
             col.role = "name"
         else:
             col.role = "amount"
@@ -253,7 +260,7 @@ def assemble(table_no: int, parts: list[TablePart]) -> LogicalTable:
             # map by position on the page
             shift = 0.0
             if segment is not first and own and columns:
-                shift = 0.0 if abs(own[0].x0 - columns[0].x0) < 3 else columns[0].x0 - own[0].x0
+                shift = 0.0 if abs(own[0].x0 - columns[0].x0) < SHIFT_TOLERANCE else columns[0].x0 - own[0].x0
             placed = [_place(r, columns, shift) for r in segment.body]
         else:
             # same column count as the first segment: map column by column

@@ -29,6 +29,10 @@ MIN_CONTINUATION_POINTS = 2
 #: A continuation starts near the top of its page: at most this many characters printed above it (a
 #: running header, a page number, a repeated title).
 MAX_TEXT_ABOVE_CONTINUATION = 80
+#: A further part continues a table only when its left and right edges are within this many points (or
+#: this share of the page width, whichever is more) of the part before: a small box beside a chart is not.
+PART_EDGE_POINTS = 12.0
+PART_EDGE_SHARE = 0.04
 _YEAR_ONLY = re.compile(r"^(20\d{2})年度?$")
 
 
@@ -175,7 +179,7 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
             if group_parts:
                 # a further part spans the width of the table it continues (not a small box beside a chart)
                 before = group_parts[-1].bbox
-                tolerance = max(12.0, 0.04 * by_page[page_no].width)
+                tolerance = max(PART_EDGE_POINTS, PART_EDGE_SHARE * by_page[page_no].width)
                 if abs(part.bbox[0] - before[0]) > tolerance or abs(part.bbox[2] - before[2]) > tolerance:
                     continue
             if group_parts and part.page != last_part_page:

@@ -11,6 +11,19 @@ from dataclasses import dataclass, field
 
 _SPACE = re.compile(r"\s+")
 
+# A glyph's ink, as fractions of its font size above its baseline: CJK glyphs fill the em box from about
+# 0.15 below the baseline to 0.85 above it, so a line's middle lies 0.35 above the baseline. Tight glyph
+# boxes would put '.' and '一' of one line at different heights.
+ASCENT = 0.85
+DESCENT = 0.15
+MIDDLE = 0.35
+#: Two characters share a line when their heights overlap by more than this share of the smaller one.
+LINE_OVERLAP = 0.5
+#: Within a line, a gap wider than this many font sizes starts a new segment (another column or cell) ...
+SEGMENT_GAP = 2.0
+#: ... and a gap wider than this many font sizes is a space between words.
+WORD_GAP = 0.6
+
 
 def squeeze(text: str | None) -> str:
     """Remove all white space (labels are often printed spaced out: 合    计)."""
@@ -63,15 +76,15 @@ class Char:
 
     @property
     def cy(self) -> float:
-        return self.baseline + 0.35 * self.size
+        return self.baseline + MIDDLE * self.size
 
     @property
     def top(self) -> float:
-        return self.baseline + 0.85 * self.size
+        return self.baseline + ASCENT * self.size
 
     @property
     def bottom(self) -> float:
-        return self.baseline - 0.15 * self.size
+        return self.baseline - DESCENT * self.size
 
 
 def same_line(line: list[Char], char: Char) -> bool:
@@ -79,7 +92,7 @@ def same_line(line: list[Char], char: Char) -> bool:
     top = max(c.top for c in line)
     bottom = min(c.bottom for c in line)
     overlap = min(top, char.top) - max(bottom, char.bottom)
-    return overlap > 0.5 * min(top - bottom, char.top - char.bottom)
+    return overlap > LINE_OVERLAP * min(top - bottom, char.top - char.bottom)
 
 
 def page_chars(page) -> list[Char]:
@@ -99,7 +112,7 @@ def page_chars(page) -> list[Char]:
             size = (y1 - y0) / 1.2 if y1 > y0 else abs(glyph.size or 1.0)
             baseline = glyph.origin[1]
             if not (y0 - 0.5 * size <= baseline <= y1 + 0.5 * size):
-                baseline = y0 + 0.15 * size  # rotated or odd matrix: fall back to the box
+                baseline = y0 + DESCENT * size  # rotated or odd matrix: fall back to the box
             for ch in text.strip():
                 char = Char(ch, x0, x1, baseline, size)
                 band = int(baseline // 2)
@@ -134,16 +147,16 @@ def _lines(chars: list[Char], width: float, height: float) -> list[TextLine]:
         row.sort(key=lambda c: c.x0)
         segments: list[list[Char]] = [[row[0]]]
         for prev, char in zip(row, row[1:]):
-            if char.x0 - prev.x1 > 2.0 * max(prev.size, char.size):
+            if char.x0 - prev.x1 > SEGMENT_GAP * max(prev.size, char.size):
                 segments.append([char])
             else:
                 segments[-1].append(char)
         for seg in segments:
             text = seg[0].text
             for prev, char in zip(seg, seg[1:]):
-                text += (" " if char.x0 - prev.x1 > 0.6 * max(prev.size, char.size) else "") + char.text
-            top = max(c.baseline + 0.85 * c.size for c in seg)
-            bottom = min(c.baseline - 0.15 * c.size for c in seg)
+                text += (" " if char.x0 - prev.x1 > WORD_GAP * max(prev.size, char.size) else "") + char.text
+            top = max(c.top for c in seg)
+            bottom = min(c.bottom for c in seg)
             out.append(TextLine(text, seg[0].x0, bottom, seg[-1].x1, top))
     out.sort(key=lambda ln: (-ln.y1, ln.x0))
     return out

@@ -5,7 +5,7 @@ roll-ups (合计 = Σ类, 类 = Σ款, 款 = Σ项) in 02/03/05/07/08, row ident
 03 total = Σ expenditure columns, 05/08 total = basic + project, 07 opening + income − spending = closing),
 01/04 summary sides, 05 basic 合计 = 06 人员经费合计 + 公用经费合计, and 09 totals.
 
-``Report.facts(...)`` returns the truth as flat dicts in the marts' terms (issue 3); how zero cells are
+``Report.facts(...)`` returns the truth as flat dicts in the marts' terms; how zero cells are
 printed depends on the rendering, so the caller says whether zeros are blank (see ``render.facts_for``).
 """
 from __future__ import annotations

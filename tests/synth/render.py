@@ -1,4 +1,4 @@
-"""Render a synthetic ``Report`` to PDF in the layouts real final-accounts reports use (issue 5).
+"""Render a synthetic ``Report`` to PDF in the layouts real final-accounts reports use.
 
 ``render(report, path, layout)`` writes one PDF; ``style_for(report, layout)`` is the (seeded, deterministic)
 set of printing choices for that report and layout, and ``facts_for(report, layout)`` is the truth as that

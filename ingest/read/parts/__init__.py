@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..text import Char, same_line
+from ..text import WORD_GAP, Char, same_line
 
 _PUNCTUATION = set("、，。：；,.:;（）()“”")
 
 #: A punctuation mark joins the nearest line of its cell when it is this many font sizes from it, or nearer.
 PUNCTUATION_REACH = 1.0
-#: Two characters of one line are two words when the gap between them is over this many font sizes.
-WORD_GAP = 0.6
 
 
 @dataclass
