@@ -22,6 +22,10 @@ ERROR_CODES = {
     "encrypted": "the PDF needs a password, or its restriction could not be removed",
     "scanned": "the PDF holds page images without a text layer",
     "not_final_accounts": "none of the nine standard tables was found",
+    "budget_report": "a 部门预算 / 单位预算 (budget) report: juesuan reads final accounts",
+    "template": "a blank template or draft: placeholders (XX, ××, 某某, YYYY) and no amounts",
+    "too_large": "over a per-file limit: too many pages, or reading it needed more memory than allowed",
+    "timeout": "reading it took longer than the per-file time limit",
     "parse_error": "the tables could not be read (a bug or a PDF that breaks a library: please report it)",
 }
 

@@ -42,5 +42,21 @@ class NotFinalAccounts(IngestError):
     code = "not_final_accounts"
 
 
+class BudgetReport(IngestError):
+    code = "budget_report"
+
+
+class TemplateReport(IngestError):
+    code = "template"
+
+
+class TooLarge(IngestError):
+    code = "too_large"
+
+
+class TimedOut(IngestError):
+    code = "timeout"
+
+
 class TableParseError(IngestError):
     code = "parse_error"
