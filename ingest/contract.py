@@ -12,6 +12,7 @@ FILE_STATUSES = {
     "loaded": "read; its tables are in the warehouse",
     "failed": "could not be read; error_code and error say why",
     "duplicate": "the same bytes as another input file (duplicate_of); read once, under the other name",
+    "quarantined": "marts.source_files only: read, but its rows break the warehouse's contract (kept out of the marts)",
 }
 
 # raw.files.error_code of a failed file.

@@ -206,3 +206,30 @@ def build_all(directory: Path) -> dict[str, Path]:
         "mixed": mixed_scan_pdf(directory),
         "not_final_accounts": not_final_accounts_pdf(directory),
     }
+
+
+def decompression_bomb_pdf(directory: Path, name: str = "bomb.pdf", *, inflated_mb: int = 120) -> Path:
+    """A one-page PDF of a few hundred KB whose content stream inflates to ``inflated_mb`` MB of drawing
+    operators: reading it naively takes gigabytes of memory."""
+    import zlib
+
+    unit = b"0 0 m 1 1 l S\n"
+    stream = zlib.compress(unit * (inflated_mb * 1_000_000 // len(unit)), 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path = Path(directory) / name
+    path.write_bytes(bytes(out))
+    return path

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 from click.testing import CliRunner
 
-import ingest.read.report
+import ingest.build.executors
 from ingest.cli import cli
 from ingest.warehouse.runlog import last_runs
 
@@ -25,8 +25,17 @@ def snapshot(warehouse: Path) -> dict[str, list[str]]:
         con.close()
 
 
-def _must_not_read(path, **kwargs):
-    raise AssertionError(f"{path} was extracted again")
+def _reading_spy(monkeypatch) -> list[str]:
+    """The names of the files the run sends to be read (to its worker processes)."""
+    sent: list[str] = []
+    real = ingest.build.executors.map_unordered
+
+    def spy(function, items, **kwargs):
+        sent.extend(item.source_file for item in items)
+        return real(function, items, **kwargs)
+
+    monkeypatch.setattr(ingest.build.executors, "map_unordered", spy)
+    return sent
 
 
 def test_a_build_with_nothing_new_reads_nothing_and_changes_no_row(built, monkeypatch):
@@ -34,11 +43,12 @@ def test_a_build_with_nothing_new_reads_nothing_and_changes_no_row(built, monkey
     before = snapshot(warehouse)
     assert before["raw.cells"] and before["marts.fct_functional"] and before["quality.check_results"]
     runs_before = len(last_runs(warehouse, 100))
-    monkeypatch.setattr(ingest.read.report, "read_report", _must_not_read)  # --jobs 1 reads in this process
+    sent = _reading_spy(monkeypatch)
 
     result = CliRunner().invoke(cli, ["build", "--jobs", "1", "--warehouse", str(warehouse), str(inbox)])
 
     assert result.exit_code == 0, result.output + repr(result.exception)
+    assert sent == []
     assert "dbt build and checks skipped" in result.output
     assert snapshot(warehouse) == before
     runs = last_runs(warehouse, 100)
@@ -64,18 +74,11 @@ def test_one_new_pdf_is_the_only_file_read(built, monkeypatch, tmp_path):
     inbox, warehouse = built
     write_corpus(inbox / "more", 1, layouts=("typeset",))
     files_before = snapshot(warehouse)["raw.files"]
-    read: list[str] = []
-    real_read_report = ingest.read.report.read_report
-
-    def spy(path, **kwargs):
-        read.append(Path(path).name)
-        return real_read_report(path, **kwargs)
-
-    monkeypatch.setattr(ingest.read.report, "read_report", spy)
+    sent = _reading_spy(monkeypatch)
     result = CliRunner().invoke(cli, ["ingest", "--jobs", "1", "--warehouse", str(warehouse), str(inbox)])
 
     assert result.exit_code == 0, result.output + repr(result.exception)
-    assert read == ["synth-1000-typeset.pdf"]
+    assert sent == ["more/synth-1000-typeset.pdf"]
     run = last_runs(warehouse, 1)[0]
     assert (run["command"], run["files_new"], run["files_unchanged"], run["files_failed"]) == ("ingest", 1, 2, 0)
     assert run["pages_extracted"] > 0

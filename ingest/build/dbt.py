@@ -10,6 +10,8 @@ directory stay inside `dbt_project/` (git-ignored) unless other paths are given.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,10 @@ class DbtFailure:
     status: str  # error, fail, warn, skipped
     message: str  # dbt's message, e.g. "Got 3 results, configured to fail if != 0"
     failures: int | None = None  # failing rows of a data test
+    relation: str | None = None  # where a failed data test's rows are kept (store_failures), e.g. "audit"."x"
+    test: str | None = None  # a generic test's kind: not_null, unique, accepted_values, relationships …
+    model: str | None = None  # the model a data test is attached to
+    column: str | None = None  # the column it tests
 
 
 @dataclass
@@ -78,11 +84,13 @@ def run_dbt(
     log_path: Path | None = None,
     select: list[str] | None = None,
     exclude: list[str] | None = None,
+    on_node: Callable[[int, int | None], None] | None = None,
 ) -> DbtOutcome:
     """`dbt build` (seeds + models + data tests) against the DuckDB file `warehouse`.
 
     Returns the outcome; never raises for failing tests or models. `target_path`/`log_path` default
     to `target/` and `logs/` inside the project; give other ones to run several builds at once.
+    ``on_node(done, total)`` is called as each node (seed, model, test) finishes, for progress display.
     """
     from dbt.cli.main import dbtRunner
 
@@ -94,6 +102,7 @@ def run_dbt(
         "--target-path", str(Path(target_path).resolve() if target_path else project / "target"),
         "--log-path", str(Path(log_path).resolve() if log_path else project / "logs"),
         "--quiet",
+        "--log-level", "none",  # dbt's own lines stay in its log file; the caller reports the outcome
         "--no-use-colors",
         # nothing may reach the network at run time (and no .user.yml id file in the project)
         "--no-send-anonymous-usage-stats",
@@ -104,8 +113,9 @@ def run_dbt(
         args += ["--exclude", *exclude]
 
     # dbt-duckdb reads seed CSVs by paths relative to the working directory: run from the project
+    callbacks = [_progress(on_node)] if on_node else []
     with _env(WAREHOUSE_ENV, str(Path(warehouse).resolve())), _cwd(project):
-        res = dbtRunner().invoke(args)
+        res = dbtRunner(callbacks=callbacks).invoke(args)
     _release_duckdb()
 
     outcome = DbtOutcome(success=bool(res.success))
@@ -116,12 +126,19 @@ def run_dbt(
         node = r.node
         rtype = str(getattr(node.resource_type, "value", node.resource_type))
         status = str(getattr(r.status, "value", r.status))
+        metadata = getattr(node, "test_metadata", None)
+        kwargs = getattr(metadata, "kwargs", None) or {}
+        attached = getattr(node, "attached_node", None) or ""
         entry = DbtFailure(
             name=node.name,
             resource_type=rtype,
             status=status,
             message=(r.message or "").strip(),
             failures=getattr(r, "failures", None),
+            relation=getattr(node, "relation_name", None) if rtype == "test" else None,
+            test=getattr(metadata, "name", None),
+            model=attached.rsplit(".", 1)[-1] or None,
+            column=kwargs.get("column_name"),
         )
         if rtype in ("test", "unit_test"):
             if status == "pass":
@@ -152,6 +169,22 @@ def run_dbt(
                 outcome.failures.append(entry)
     outcome.success = bool(res.success) and not outcome.failures and outcome.error is None
     return outcome
+
+
+def _progress(on_node: Callable[[int, int | None], None]):
+    """A dbt event callback counting finished nodes; the total comes from dbt's "Found …" line."""
+    state = {"done": 0, "total": None}
+
+    def callback(event) -> None:
+        name = event.info.name
+        if name == "FoundStats":
+            counts = re.findall(r"(\d+) (models?|seeds?|data tests?|unit tests?|snapshots?)", event.info.msg)
+            state["total"] = sum(int(n) for n, _ in counts) or None
+        elif name == "NodeFinished":
+            state["done"] += 1
+            on_node(state["done"], state["total"])
+
+    return callback
 
 
 def _release_duckdb() -> None:

@@ -1,17 +1,31 @@
-"""Run a pure function of one file over many files: in this process, in a local process pool, or on a Dask
-distributed cluster. Results come back to the caller (the one writer) as they finish.
+"""Run a pure function of one file over many files: in local worker processes, or on a Dask distributed
+cluster. Results come back to the caller (the one writer) as they finish.
 
-Memory is bounded the same way everywhere: at most ``window`` files are in flight (submitted but not yet
-handed back), so finished results never pile up while the writer is busy, and local worker processes are
-replaced after ``max_tasks_per_child`` files, so a library that keeps memory after a large PDF (pdfium,
-camelot's caches) cannot grow a worker without bound.
+Every file is read in a worker process, never in the caller, so that one file cannot take the run down:
+
+* **Bounded per file.** A local worker reading a file for longer than ``Limits.seconds``, or holding more
+  than ``Limits.memory_mib`` of resident memory, is killed and replaced, and that file comes back as
+  ``on_limit(item, "timeout" | "too_large", detail)``; a worker that dies on its own (a crash in a PDF
+  library, the kernel's OOM killer) comes back as ``on_limit(item, "crashed", detail)``. The others go on.
+  Each worker also runs under an address-space limit (``RLIMIT_AS``) well above the memory ceiling, as a
+  backstop for an allocation too fast to be seen between two looks.
+* **Bounded in total.** At most ``jobs`` files are in flight, so finished results never pile up while the
+  writer is busy, and a worker is replaced after ``MAX_TASKS_PER_CHILD`` files, so a library that keeps
+  memory after a large PDF (pdfium, camelot's caches) cannot grow a worker without bound.
+
+Workers are started with the ``spawn`` method: a fresh interpreter that holds only what reading needs (not
+the writer's DuckDB connection, nor its memory).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+import signal
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import wait
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -19,6 +33,19 @@ R = TypeVar("R")
 
 EXECUTORS = ("local", "dask")
 MAX_TASKS_PER_CHILD = 8  # a worker process is replaced after this many files
+#: How often the supervisor looks at its workers' time and memory.
+POLL_SECONDS = 0.05
+#: The address-space limit of a worker: its memory ceiling plus room for what is mapped but not resident
+#: (shared libraries, the interpreter's arenas, numpy's and pdfium's reservations: about 600 MiB).
+ADDRESS_SPACE_HEADROOM_MIB = 1536
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What reading one file may take. ``None`` switches a bound off."""
+
+    memory_mib: int | None = 1536
+    seconds: float | None = 120.0
 
 
 class ExecutorError(Exception):
@@ -32,43 +59,142 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_local(function: Callable[[T], R], items: list[T], jobs: int, *,
+def _serve(conn, function: Callable, address_space: int | None) -> None:
+    """A worker: read items from the pipe, send back results, until told to stop (None) or the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
+    if address_space:
+        import resource
+
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+        except (ValueError, OSError):  # a hard limit lower than ours: keep it
+            pass
+    while True:
+        try:
+            item = conn.recv()
+        except EOFError:
+            return
+        if item is None:
+            return
+        conn.send(function(item))
+
+
+def _resident_bytes(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # not Linux, or the process is gone
+        return None
+
+
+class _Worker:
+    def __init__(self, context, function: Callable, limits: Limits):
+        address_space = ((limits.memory_mib + ADDRESS_SPACE_HEADROOM_MIB) << 20) if limits.memory_mib else None
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, function, address_space), daemon=True)
+        self.process.start()
+        child.close()
+        self.item: Any = None
+        self.started = 0.0
+        self.done = 0
+
+    def give(self, item) -> None:
+        self.item, self.started = item, time.monotonic()
+        self.conn.send(item)
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.kill()
+        self.conn.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: Limits = Limits(),
+              on_limit: Callable[[T, str, str], R] | None = None,
               max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> Iterator[R]:
-    """`function` over `items` in `jobs` processes (in this process when jobs is 1), in completion order."""
-    if jobs <= 1 or len(items) <= 1:
-        yield from map(function, items)
+    """`function` over `items` in `jobs` supervised worker processes, in completion order."""
+    if not items:
         return
-    workers = min(jobs, len(items))
-    with ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=max_tasks_per_child) as pool:
-        yield from _windowed(pool.submit, function, items, window=2 * workers)
+    context = multiprocessing.get_context("spawn")
+    queue = list(reversed(items))
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
+    workers = min(max(1, jobs), len(items))
 
+    def fail(worker: _Worker, kind: str, detail: str):
+        if on_limit is None:
+            raise RuntimeError(f"{worker.item}: {kind}: {detail}")
+        return on_limit(worker.item, kind, detail)
 
-def _windowed(submit: Callable[..., Any], function: Callable[[T], R], items: Iterable[T],
-              window: int) -> Iterator[R]:
-    pending = set()
-    queue = iter(items)
-    for item in queue:
-        pending.add(submit(function, item))
-        if len(pending) >= window:
-            break
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            yield future.result()
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.add(submit(function, nxt))
+    try:
+        while queue or busy:
+            while queue and len(busy) < workers:
+                worker = idle.pop() if idle else _Worker(context, function, limits)
+                worker.give(queue.pop())
+                busy.append(worker)
+            for conn in wait([w.conn for w in busy], timeout=POLL_SECONDS):
+                worker = next(w for w in busy if w.conn is conn)
+                busy.remove(worker)
+                try:
+                    result = conn.recv()
+                except (EOFError, OSError):
+                    worker.process.join()
+                    code = worker.process.exitcode
+                    reason = (f"killed by signal {-code}" if code is not None and code < 0
+                              else f"exited with status {code}")
+                    worker.conn.close()
+                    yield fail(worker, "crashed", f"the reading process {reason}")
+                    continue
+                worker.done += 1
+                if worker.done >= max_tasks_per_child:
+                    worker.stop()
+                else:
+                    idle.append(worker)
+                yield result
+            now = time.monotonic()
+            for worker in list(busy):
+                elapsed = now - worker.started
+                if limits.seconds is not None and elapsed > limits.seconds:
+                    busy.remove(worker)
+                    worker.kill()
+                    yield fail(worker, "timeout", f"reading it took over {limits.seconds:g} s")
+                    continue
+                if limits.memory_mib is not None:
+                    resident = _resident_bytes(worker.process.pid)
+                    if resident is not None and resident > limits.memory_mib << 20:
+                        busy.remove(worker)
+                        worker.kill()
+                        yield fail(worker, "too_large", f"reading it needed over {limits.memory_mib:,} MiB "
+                                                        f"of memory (stopped at {resident >> 20:,} MiB after "
+                                                        f"{elapsed:.1f} s)")
+    finally:
+        for worker in busy:
+            worker.kill()
+        for worker in idle:
+            worker.stop()
 
 
 def run_dask(function: Callable[[T], R], items: list[T], *, scheduler: str | None = None,
-             jobs: int | None = None, client: Any = None) -> Iterator[R]:
+             jobs: int | None = None, client: Any = None, limits: Limits = Limits(),
+             on_limit: Callable[[T, str, str], R] | None = None) -> Iterator[R]:
     """`function` over `items` on a Dask distributed cluster, in completion order.
 
     ``scheduler`` is the address of a running scheduler (``tcp://host:8786``); without it (and without a
-    ``client``) a LocalCluster of ``jobs`` single-threaded worker processes is started for this run. The
-    workers must see the files at the same paths as this process (shared storage) and have this package
-    installed. pdfium is not thread-safe: extraction holds a per-process lock, so start workers with
-    ``--nthreads 1`` and as many worker processes as cores.
+    ``client``) a LocalCluster of ``jobs`` single-threaded worker processes is started for this run, each
+    with ``limits.memory_mib`` as its Dask memory limit (its nanny restarts a worker over it). The workers
+    must see the files at the same paths as this process (shared storage) and have this package installed.
+    pdfium is not thread-safe: extraction holds a per-process lock, so start workers with ``--nthreads 1``
+    and as many worker processes as cores. A file whose task fails (its worker killed or lost) comes back
+    as ``on_limit(item, "crashed", detail)``.
     """
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -85,7 +211,8 @@ def run_dask(function: Callable[[T], R], items: list[T], *, scheduler: str | Non
                 client = Client(scheduler, timeout="30s")
             else:
                 cluster = LocalCluster(n_workers=max(1, jobs or default_jobs()), threads_per_worker=1,
-                                       processes=True, dashboard_address=None)
+                                       processes=True, dashboard_address=None,
+                                       memory_limit=f"{limits.memory_mib}MiB" if limits.memory_mib else None)
                 client = Client(cluster)
         except (OSError, TimeoutError) as exc:
             if cluster is not None:
@@ -95,14 +222,27 @@ def run_dask(function: Callable[[T], R], items: list[T], *, scheduler: str | Non
         threads = sum(client.nthreads().values()) or 1
         window = 2 * threads
         queue = iter(items)
-        first = [client.submit(function, item, pure=False) for _, item in zip(range(window), queue)]
-        completed = as_completed(first, with_results=True)
-        for future, result in completed:
+        submitted: dict = {}
+
+        def submit(item):
+            future = client.submit(function, item, pure=False)
+            submitted[future.key] = item
+            return future
+
+        completed = as_completed([submit(item) for _, item in zip(range(window), queue)])
+        for future in completed:
+            item = submitted.pop(future.key)
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - the worker died or was lost: this file failed
+                if on_limit is None:
+                    raise
+                result = on_limit(item, "crashed", f"the Dask task failed ({type(exc).__name__}: {exc})")
             future.release()  # the result now lives here only
             yield result
             nxt = next(queue, None)
             if nxt is not None:
-                completed.add(client.submit(function, nxt, pure=False))
+                completed.add(submit(nxt))
     finally:
         if own_client:
             client.close()
@@ -111,10 +251,12 @@ def run_dask(function: Callable[[T], R], items: list[T], *, scheduler: str | Non
 
 
 def map_unordered(function: Callable[[T], R], items: list[T], *, executor: str = "local",
-                  jobs: int | None = None, scheduler: str | None = None, client: Any = None) -> Iterator[R]:
+                  jobs: int | None = None, scheduler: str | None = None, client: Any = None,
+                  limits: Limits = Limits(), on_limit: Callable[[T, str, str], R] | None = None) -> Iterator[R]:
     """`function` over `items` on the chosen executor, results in completion order."""
     if executor == "local":
-        return run_local(function, items, max(1, jobs or default_jobs()))
+        return run_local(function, items, max(1, jobs or default_jobs()), limits=limits, on_limit=on_limit)
     if executor == "dask":
-        return run_dask(function, items, scheduler=scheduler, jobs=jobs, client=client)
+        return run_dask(function, items, scheduler=scheduler, jobs=jobs, client=client, limits=limits,
+                        on_limit=on_limit)
     raise ValueError(f"unknown executor {executor!r}: choose from {', '.join(EXECUTORS)}")

@@ -1,11 +1,23 @@
 """Ingest a set of PDFs into the raw schema: decide what to read, read it (in parallel), write it.
 
-Reading a file (`extract_file`) is a pure function of the file, run in worker processes; the warehouse is
-written by this process only. A file that fails is recorded with its error and never stops the others.
+A file is known by its path (`build.inputs`), a report by its bytes:
+
+* a file whose bytes and extraction version are unchanged is not read again;
+* the same bytes under a new path, the old path gone, is a **move**: the file's row and its report's
+  ``source_file`` follow it, nothing is read again, and the run lists the move;
+* a second copy of the same bytes beside the first is a ``duplicate`` of it (read once); when the first
+  goes, the copy takes its place (a move too);
+* a file gone from the inputs is removed with its report. A build that would remove more than half of the
+  reports the warehouse holds refuses (:class:`RemovalRefused`) unless the operator allows it.
+
+Reading a file (`extract_file`) is a pure function of the file, run in worker processes with a memory
+ceiling and a time limit (`build.executors`); the warehouse is written by this process only. A file that
+fails is recorded with its error and never stops the others.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import traceback
@@ -15,14 +27,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..read.version import extraction_version
-from ..warehouse.raw import RawWriter
+from ..warehouse.raw import KnownFile, RawWriter
 from ..warehouse.schema import FileRow
 from . import executors
+from .executors import Limits
 from .inputs import InputFile, collect_inputs, file_sha256
 from .record import report_rows
 
 if TYPE_CHECKING:
     from ..read.report import Report
+
+#: A file with more pages than this is not a report (the largest reports run to about 150): it is
+#: rejected before it is read, unless the operator raises the limit.
+DEFAULT_MAX_PAGES = 400
+#: A build may remove at most this share of the reports the warehouse holds without --allow-removal.
+MAX_REMOVED_SHARE = 0.5
+
+
+class RemovalRefused(Exception):
+    """The build would remove more than half of the warehouse's reports (an unmounted share, a wrong path)."""
+
+    def __init__(self, removed: list[str], held: int):
+        self.removed = removed
+        self.held = held
+        listed = ", ".join(removed[:10]) + (f" … and {len(removed) - 10} more" if len(removed) > 10 else "")
+        super().__init__(f"this build would remove {len(removed)} of the {held} reports in the warehouse "
+                         f"(their files are no longer among the inputs: {listed}); nothing was changed. "
+                         "If that is what you want, run it again with --allow-removal.")
 
 
 @dataclass
@@ -32,6 +63,8 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
     removed: list[str] = field(default_factory=list)
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (old name, new name)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, what was noticed), files read now
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     pages: int = 0  # pages of the files extracted in this run
@@ -49,19 +82,20 @@ class Extraction:
     report: Report | None
     error: str | None = None
     error_code: str | None = None
+    page_count: int | None = None  # of a file that opened but could not be read
 
 
 log = logging.getLogger(__name__)
 
 # pdfium (under camelot and the reader) is not thread-safe: a Dask worker with several threads reads one
-# file at a time. Processes (the local pool, single-threaded Dask workers) never wait on it.
+# file at a time. Processes (the local workers, single-threaded Dask workers) never wait on it.
 _PDFIUM_LOCK = threading.Lock()
 
 
-def extract_file(item: InputFile) -> Extraction:
+def extract_file(item: InputFile, *, max_pages: int | None = DEFAULT_MAX_PAGES) -> Extraction:
     """Read one PDF; never raises (a failure comes back as an error message with its code).
 
-    A pure function of the file: it runs in worker processes (local pool or Dask workers) and writes
+    A pure function of the file: it runs in worker processes (local workers or Dask workers) and writes
     nothing; the caller writes what it returns.
     """
     from ..read.errors import IngestError
@@ -69,10 +103,12 @@ def extract_file(item: InputFile) -> Extraction:
 
     try:
         with _PDFIUM_LOCK:
-            report = read_report(item.path, sha256=item.sha256)
+            report = read_report(item.path, sha256=item.sha256, max_pages=max_pages)
         return Extraction(item.source_file, report)
     except IngestError as exc:
-        return Extraction(item.source_file, None, str(exc), exc.code)
+        return Extraction(item.source_file, None, str(exc), exc.code, exc.page_count)
+    except MemoryError:
+        return _over_limit(item, "too_large", "reading it needed more memory than the worker may take")
     except Exception as exc:  # a bug or a PDF that breaks a library: record it, go on with the others
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return Extraction(item.source_file, None,
@@ -81,79 +117,146 @@ def extract_file(item: InputFile) -> Extraction:
                           "parse_error")
 
 
+def _over_limit(item: InputFile, kind: str, detail: str) -> Extraction:
+    """The result of a file whose reading was stopped (see `build.executors`)."""
+    if kind == "crashed":
+        return Extraction(item.source_file, None, f"{item.source_file}: {detail} while reading it; the other "
+                          "files went on. Please report this file.", "parse_error")
+    advice = ("raise the limit (--timeout) if it is a real report" if kind == "timeout"
+              else "raise the limit (--max-memory) if it is a real report")
+    return Extraction(item.source_file, None, f"{item.source_file}: {detail}; it was stopped and not read "
+                      f"({advice})", kind)
+
+
+@dataclass
+class _Plan:
+    """What a run does with each input and each known file, decided before anything is written."""
+
+    unchanged: list[InputFile] = field(default_factory=list)
+    to_read: list[InputFile] = field(default_factory=list)
+    duplicates: list[tuple[InputFile, str]] = field(default_factory=list)  # (copy, name of the first)
+    moves: list[tuple[str, InputFile]] = field(default_factory=list)  # (old name, file now)
+    removals: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+
+def _plan(inputs: list[InputFile], known: dict[str, KnownFile], version: str, *, force: bool,
+          prune: bool) -> _Plan:
+    plan = _Plan()
+    names = {item.source_file for item in inputs}
+    # files the warehouse knows that are no longer among the inputs, by their bytes: moved, or removed
+    gone: dict[str, list[str]] = {}
+    for name, row in known.items():
+        if name not in names and row.sha256:
+            gone.setdefault(row.sha256, []).append(name)
+    for candidates in gone.values():  # the loaded file first: it holds the report
+        candidates.sort(key=lambda n: (known[n].status != "loaded", n))
+    rows: dict[str, KnownFile] = {n: r for n, r in known.items() if n in names}
+    for item in inputs:
+        row = known.get(item.source_file)
+        candidates = gone.get(item.sha256) or []
+        if row is None and candidates:
+            old = candidates[0]  # a new path with the bytes of a file that is gone: moved
+        elif row is not None and row.status == "duplicate" and row.duplicate_of in candidates:
+            old = row.duplicate_of  # the first copy is gone: this one takes its place
+        else:
+            continue
+        candidates.remove(old)
+        plan.moves.append((old, item))
+        rows[item.source_file] = known[old]
+    if prune:
+        plan.removals = sorted(n for n in known if n not in names and n not in {old for old, _ in plan.moves})
+    kept = {n: r for n, r in known.items() if n not in names and n not in plan.removals
+            and n not in {old for old, _ in plan.moves}}  # files `ingest` (no pruning) leaves alone
+
+    # which file holds each report's bytes once the moves are made
+    holder: dict[str, str] = {}
+    for name, row in list(rows.items()) + list(kept.items()):
+        if row.status == "loaded" and row.sha256:
+            holder.setdefault(row.sha256, name)
+
+    for item in inputs:
+        row = rows.get(item.source_file)
+        unchanged = (row is not None and item.sha256 is not None and row.sha256 == item.sha256
+                     and row.parser_version == version and row.status in ("loaded", "duplicate", "failed")
+                     and (row.status != "duplicate" or row.sha256 in holder))
+        if unchanged and not force:
+            plan.unchanged.append(item)
+            continue
+        (plan.changed if row is not None else plan.new).append(item.source_file)
+        first = holder.get(item.sha256) if item.sha256 else None
+        if first is not None and first != item.source_file:
+            plan.duplicates.append((item, first))
+        else:
+            if item.sha256:
+                holder[item.sha256] = item.source_file
+            plan.to_read.append(item)
+    return plan
+
+
 def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | None = None,
-           prune: bool = False, force: bool = False,
+           prune: bool = False, force: bool = False, allow_removal: bool = False,
            progress: Callable[[str, str], None] | None = None,
-           executor: str = "local", scheduler: str | None = None, client=None) -> IngestSummary:
+           executor: str = "local", scheduler: str | None = None, client=None,
+           limits: Limits = Limits(), max_pages: int | None = DEFAULT_MAX_PAGES) -> IngestSummary:
     """Ingest files into raw.*; with `prune`, forget files that are no longer among the inputs.
 
-    Files are read by `extract_file` on the chosen executor (see `build.executors`): ``local`` runs a pool
-    of `jobs` processes (default: the cores; 1 reads in this process), ``dask`` sends them to the Dask
-    scheduler at ``scheduler`` (or to ``client``). Either way this process is the only writer.
+    Files are read by `extract_file` on the chosen executor (see `build.executors`): ``local`` runs
+    `jobs` supervised worker processes (default: the cores), ``dask`` sends them to the Dask scheduler at
+    ``scheduler`` (or to ``client``). Either way this process is the only writer. Raises NoInputs when the
+    paths hold no PDF, and RemovalRefused (before writing anything) when pruning would remove more than
+    half of the reports and ``allow_removal`` is not set.
     """
     inputs = collect_inputs(paths)
     version = extraction_version()
+    for item in inputs:
+        item.sha256 = file_sha256(item.path)
     summary = IngestSummary()
     with RawWriter(warehouse) as writer:
-        todo: list[InputFile] = []
-        seen_sha: dict[str, str] = {}
-        for item in inputs:
-            item.sha256 = file_sha256(item.path)
-            previous = writer.file_record(item.source_file)
-            unchanged = (previous is not None and item.sha256 is not None and previous[0] == item.sha256
-                         and previous[2] == version and previous[1] in ("loaded", "duplicate", "failed"))
-            if unchanged and not force:
-                summary.unchanged.append(item.source_file)
-                if previous[1] == "loaded":
-                    seen_sha[item.sha256] = item.source_file
-                if progress:
-                    progress(item.source_file, "unchanged")
-                continue
-            (summary.changed if previous is not None else summary.new).append(item.source_file)
-            todo.append(item)
+        known = writer.files()
+        plan = _plan(inputs, known, version, force=force, prune=prune)
+        held = sum(1 for row in known.values() if row.status == "loaded")
+        removed_reports = [n for n in plan.removals if known[n].status == "loaded"]
+        if held and len(removed_reports) > MAX_REMOVED_SHARE * held and not allow_removal:
+            raise RemovalRefused(removed_reports, held)
 
-        # The same bytes under another name are recorded once, as a duplicate of the first.
-        to_read: list[InputFile] = []
-        duplicates: list[tuple[InputFile, str]] = []
-        for item in todo:
-            first = seen_sha.get(item.sha256) if item.sha256 else None
-            if first is None and item.sha256:
-                known = writer.loaded_file_with_sha(item.sha256)
-                first = known[0] if known and known[0] != item.source_file else None
-            if first is not None:
-                duplicates.append((item, first))
-            else:
-                if item.sha256:
-                    seen_sha[item.sha256] = item.source_file
-                to_read.append(item)
+        for old, item in plan.moves:
+            writer.move_file(old, item.source_file, str(item.path))
+            summary.moved.append((old, item.source_file))
+            log.info("moved %s -> %s", old, item.source_file)
+        for item in plan.unchanged:
+            summary.unchanged.append(item.source_file)
+            if progress:
+                progress(item.source_file, "unchanged")
+        summary.new, summary.changed = plan.new, plan.changed
 
-        by_name = {item.source_file: item for item in to_read}
-        for extraction in executors.map_unordered(extract_file, to_read, executor=executor, jobs=jobs,
-                                        scheduler=scheduler, client=client):
+        by_name = {item.source_file: item for item in plan.to_read}
+        read = functools.partial(extract_file, max_pages=max_pages)
+        for extraction in executors.map_unordered(read, plan.to_read, executor=executor, jobs=jobs,
+                                                  scheduler=scheduler, client=client, limits=limits,
+                                                  on_limit=_over_limit):
             item = by_name[extraction.source_file]
             _record(writer, item, extraction, summary, version)
             if extraction.report is not None:
                 summary.pages += extraction.report.page_count or 0
             if progress:
                 progress(item.source_file, "loaded" if extraction.report else "failed")
-        for item, first in duplicates:
+        for item, first in plan.duplicates:
             first_record = writer.file_record(first)
             writer.write(FileRow(item.source_file, str(item.path), item.sha256, item.path.stat().st_size,
-                                 None, "duplicate", f"same content as {first}", None, None, first,
-                                 first_record[3] if first_record else None, version))
+                                 None, "duplicate", f"same content as {first}", duplicate_of=first,
+                                 report_id=first_record[3] if first_record else None, parser_version=version))
             summary.duplicate.append(item.source_file)
             if progress:
                 progress(item.source_file, "duplicate")
 
-        if prune:
-            names = {i.source_file for i in inputs}
-            for name in writer.source_files():
-                if name not in names:
-                    writer.remove_file(name)
-                    summary.removed.append(name)
-                    log.info("removed %s: no longer among the inputs", name)
-                    if progress:
-                        progress(name, "removed")
+        for name in plan.removals:
+            writer.remove_file(name)
+            summary.removed.append(name)
+            log.info("removed %s: no longer among the inputs", name)
+            if progress:
+                progress(name, "removed")
     return summary
 
 
@@ -162,12 +265,13 @@ def _record(writer: RawWriter, item: InputFile, extraction: Extraction, summary:
     size = item.path.stat().st_size if item.path.exists() else None
     report = extraction.report
     if report is None:
-        writer.write(FileRow(item.source_file, str(item.path), item.sha256, size, None, "failed",
-                             extraction.error, extraction.error_code, parser_version=version))
+        writer.write(FileRow(item.source_file, str(item.path), item.sha256, size, extraction.page_count,
+                             "failed", extraction.error, extraction.error_code, parser_version=version))
         summary.failed.append((item.source_file, extraction.error or ""))
         return
     writer.write(FileRow(item.source_file, str(item.path), report.sha256, report.size_bytes or size,
-                         report.page_count, "loaded", None, None, "; ".join(report.warnings) or None, None,
-                         report.report_id, version),
+                         report.page_count, "loaded", warnings="; ".join(report.warnings) or None,
+                         report_id=report.report_id, parser_version=version),
                  report_rows(report, item.source_file, report.producer))
     summary.loaded.append(item.source_file)
+    summary.warnings += [(item.source_file, warning) for warning in report.warnings]

@@ -74,6 +74,10 @@ class Document:
             self._chars[page_no] = page_chars(self.page(page_no))
         return self._chars[page_no]
 
+    def content_bytes(self, page_no: int) -> int:
+        """How many bytes a page's drawing instructions take once decompressed."""
+        return sum(len(stream.buffer) for stream in self.page(page_no).streams)
+
     def has_graphics(self, page_no: int) -> bool:
         """Whether the page draws anything besides text (a path or an image): only then can rendering it
         show rulings that the vector reading did not see."""

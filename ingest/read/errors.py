@@ -11,11 +11,12 @@ class IngestError(Exception):
     code = "parse_error"
 
     def __init__(self, message: str, *, file: str | None = None, page: int | None = None,
-                 table_no: int | None = None):
+                 table_no: int | None = None, page_count: int | None = None):
         super().__init__(message)
         self.file = file
         self.page = page
         self.table_no = table_no
+        self.page_count = page_count  # of a PDF that opened: known even when it cannot be read
 
 
 class EmptyFile(IngestError):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import LogicalTable, assemble
-from .errors import NotFinalAccounts
+from .errors import IngestError, NotFinalAccounts, TooLarge
 from .metadata import ReportMeta, report_metadata
 from .parts import TablePart
 from .source import PdfSource, check_text_layer, image_only_pages, open_pdf
@@ -20,6 +20,9 @@ from .text import PageText, TextLine, read_pages, squeeze
 from .titles import (TitleMark, annotate, caption_number, classify_by_header, classify_title, department_of,
                      find_titles, unit_of)
 
+#: A page whose decompressed content streams exceed this is not a page of a report (the real ones take tens
+#: of KB; a dense chart a few MB) but a decompression bomb: reading it would take gigabytes.
+MAX_CONTENT_BYTES = 16 << 20
 #: A table continues on at most this many pages after its title page.
 MAX_CONTINUATION_PAGES = 5
 #: A page continues a table only while it holds at least this many digits and decimal points: a page of
@@ -118,20 +121,40 @@ def _lines_between(page: PageText, top: float, bottom: float):
     return [ln for ln in page.lines if bottom <= (ln.y0 + ln.y1) / 2 <= top]
 
 
-def read_report(path: Path | str, *, workdir: Path | None = None, sha256: str | None = None) -> Report:
-    """Read one final-accounts PDF. Raises an `IngestError` subclass for a file that cannot be read.
+def read_report(path: Path | str, *, workdir: Path | None = None, sha256: str | None = None,
+                max_pages: int | None = None) -> Report:
+    """Read one final-accounts PDF. Raises an `IngestError` subclass for a file that cannot be read (with
+    its page count, when it opened).
 
-    ``sha256``: the file's hash when the caller has it already (the file is then not hashed again)."""
+    ``sha256``: the file's hash when the caller has it already (the file is then not hashed again).
+    ``max_pages``: a file with more pages is rejected (`TooLarge`) before anything is read."""
     path = Path(path)
     with open_pdf(path, workdir=workdir, sha256=sha256) as source:
-        pages = read_pages(source.document)
-        check_text_layer(source, [p.text for p in pages])
-        report = _read_tables(path, source, pages)
-        scanned = image_only_pages(source, [p.text for p in pages])
-        if scanned:
-            report.warnings.append(f"pages {', '.join(map(str, scanned))} are images without text (scanned); "
-                                   "they were not read (OCR is not supported yet)")
-        return report
+        try:
+            return _read(path, source, max_pages)
+        except IngestError as exc:
+            exc.page_count = exc.page_count or source.page_count
+            raise
+
+
+def _read(path: Path, source: PdfSource, max_pages: int | None) -> Report:
+    if max_pages is not None and source.page_count > max_pages:
+        raise TooLarge(f"{path.name} has {source.page_count:,} pages, more than any final-accounts report "
+                       f"(the limit is {max_pages:,}: raise it with --max-pages if it is one)", file=str(path))
+    for page_no in range(1, source.page_count + 1):
+        size = source.document.content_bytes(page_no)
+        if size > MAX_CONTENT_BYTES:
+            raise TooLarge(f"{path.name}: the drawing instructions of page {page_no} inflate to "
+                           f"{size / 2**20:,.0f} MiB (a page of a report takes well under 1 MiB): a damaged or "
+                           "hostile PDF, not read", file=str(path), page=page_no)
+    pages = read_pages(source.document)
+    check_text_layer(source, [p.text for p in pages])
+    report = _read_tables(path, source, pages)
+    scanned = image_only_pages(source, [p.text for p in pages])
+    if scanned:
+        report.warnings.append(f"pages {', '.join(map(str, scanned))} are images without text (scanned); "
+                               "they were not read (OCR is not supported yet)")
+    return report
 
 
 def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report:

@@ -133,7 +133,14 @@ def open_pdf(path: Path, *, workdir: Path | None = None, sha256: str | None = No
         if page_count == 0:
             raise TruncatedPdf(f"{name} is damaged: it opens but has no pages. Download the report again.",
                                file=file)
-        extractable = _vet_playa(document, name, file, page_count)
+        try:
+            extractable = _vet_playa(document, name, file, page_count)
+        except TruncatedPdf:
+            # An encrypted PDF that opens with the empty password but that playa cannot decrypt (a
+            # permissions value it cannot pack, say): read an unrestricted copy, if one can be written.
+            if not _is_encrypted(path):
+                raise
+            extractable = False
     except BaseException:
         document.close()
         raise
@@ -233,6 +240,13 @@ def _producer(pdf: pdfium.PdfDocument) -> str | None:
         if value:
             return value
     return None
+
+
+def _is_encrypted(path: Path) -> bool:
+    try:
+        return bool(pypdf.PdfReader(path).is_encrypted)
+    except Exception:  # noqa: BLE001 - unreadable: not a case for unlocking
+        return False
 
 
 def _pdfium_open_error(name: str, file: str, e: pdfium.PdfiumError) -> Exception:
@@ -378,13 +392,10 @@ def _looks_like_text(head: bytes) -> bool:
     if any(b < 0x09 or 0x0e <= b < 0x20 for b in head if b != 0x1b):
         return False
     for encoding in ("utf-8", "gb18030"):
-        try:
-            head.decode(encoding)
-            return True
-        except UnicodeDecodeError:
-            # a multi-byte character cut at the end of the window is still text
+        # a multi-byte character (up to 4 bytes) cut at the end of the window is still text
+        for cut in range(4):
             try:
-                head[:-3].decode(encoding)
+                head[:len(head) - cut].decode(encoding)
                 return True
             except UnicodeDecodeError:
                 continue

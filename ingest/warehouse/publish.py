@@ -22,11 +22,30 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 
 class BuildLocked(Exception):
     """Another build of the same warehouse is running (it holds ``<name>.lock``)."""
+
+
+def build_running(published: Path | str) -> str | None:
+    """Who is building this warehouse now ("pid 123 since … UTC"), or None when no build holds its lock."""
+    lock_path = sibling(Path(published).absolute(), ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return os.pread(fd, 200, 0).decode(errors="replace").strip() or "a build"
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
 
 
 def sibling(path: Path, suffix: str) -> Path:
@@ -90,6 +109,9 @@ class Publication:
             raise BuildLocked(f"another build of {self.published} is running (it holds {self.lock_path}); "
                               "wait for it to finish") from None
         self._lock_fd = fd
+        # who holds the lock, for `juesuan status` (the lock itself is the flock, not this text)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC\n".encode(), 0)
         try:
             self._start()
         except BaseException:

@@ -25,7 +25,7 @@ class QualityStore:
 
     def __init__(self, path: Path | str):
         self.con = duckdb.connect(str(path))
-        self.con.execute(schema.ddl())
+        schema.ensure(self.con)
 
     def close(self) -> None:
         self.con.close()
@@ -86,6 +86,41 @@ class QualityStore:
             "select report_id, check_name, subject, expected, observed from quality.check_results "
             "where severity = ? and not passed order by report_id, table_no, check_name, subject",
             [severity]).fetchall()
+
+    # -- quarantine ------------------------------------------------------------------------------------
+    def failing_rows(self, relation: str, limit: int = 20) -> tuple[list[str], list[tuple], int]:
+        """(columns, the first rows, how many) of a failed dbt test's stored failures."""
+        cursor = self.con.execute(f"select * from {relation} limit {int(limit)}")
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+        count = self.con.execute(f"select count(*) from {relation}").fetchone()[0]
+        return columns, rows, count
+
+    def replace_quarantine(self, rows: list[schema.QuarantineRow]) -> None:
+        self.con.execute("begin transaction")
+        self.con.execute("delete from raw.quarantine")
+        if rows:
+            self.con.executemany(schema.insert_sql("raw.quarantine"), [schema.values(r) for r in rows])
+        self.con.execute("commit")
+
+    def quarantined(self) -> list[tuple[str, str, str]]:
+        """(report_id, source file, message) of every quarantined report."""
+        return self.con.execute(
+            "select q.report_id, coalesce(r.source_file, q.report_id), q.message from raw.quarantine q "
+            "left join raw.reports r using (report_id) order by 2, q.test_name").fetchall()
+
+    def failed_files(self) -> list[tuple[str, str]]:
+        """(source_file, error) of every file the warehouse holds as failed."""
+        return self.con.execute("select source_file, coalesce(error, '') from raw.files where status = 'failed' "
+                                "order by source_file").fetchall()
+
+    def failed_check_count(self) -> int:
+        """Failed error-level checks in quality.check_results."""
+        return self.con.execute("select count(*) from quality.check_results where severity = 'error' "
+                                "and not passed").fetchone()[0]
+
+    def drop_schema(self, name: str) -> None:
+        self.con.execute(f"drop schema if exists {name} cascade")
 
     def report_labels(self) -> dict[str, str]:
         """report_id → source file, for messages (empty before dbt has built marts.dim_report)."""

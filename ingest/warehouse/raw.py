@@ -26,6 +26,18 @@ class ReportRows:
     cells: list[CellRow] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class KnownFile:
+    """What raw.files holds about one file."""
+
+    source_file: str
+    sha256: str | None
+    status: str
+    parser_version: str | None
+    report_id: str | None
+    duplicate_of: str | None
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -36,7 +48,7 @@ class RawWriter:
     def __init__(self, path: Path | str):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(path))
-        self.con.execute(schema.ddl())
+        schema.ensure(self.con)
 
     def close(self) -> None:
         self.con.close()
@@ -60,8 +72,11 @@ class RawWriter:
         return self.con.execute("select sha256, status, parser_version, report_id from raw.files where source_file = ?",
                                 [source_file]).fetchone()
 
-    def source_files(self) -> list[str]:
-        return [name for (name,) in self.con.execute("select source_file from raw.files order by source_file").fetchall()]
+    def files(self) -> dict[str, KnownFile]:
+        """Every file the warehouse knows, by name."""
+        rows = self.con.execute("select source_file, sha256, status, parser_version, report_id, duplicate_of "
+                                "from raw.files order by ingested_at, source_file").fetchall()
+        return {r[0]: KnownFile(*r) for r in rows}
 
     # -- writes ----------------------------------------------------------------------------------------
     def _delete_report(self, report_id: str) -> None:
@@ -88,6 +103,22 @@ class RawWriter:
             self.con.execute(schema.insert_sql("raw.files"), schema.values(row))
             if report is not None:
                 self._write_report(report)
+            self.con.execute("commit")
+        except Exception:
+            self.con.execute("rollback")
+            raise
+
+    def move_file(self, old: str, new: str, new_path: str) -> None:
+        """The same bytes under a new name: the file's row, its report's source_file and the duplicates
+        that name it follow the file; nothing is read again. A row already under the new name (a
+        duplicate of the file, say) gives way."""
+        self.con.execute("begin transaction")
+        try:
+            self.con.execute("delete from raw.files where source_file = ?", [new])
+            self.con.execute("update raw.files set source_file = ?, source_path = ? where source_file = ?",
+                             [new, new_path, old])
+            self.con.execute("update raw.files set duplicate_of = ? where duplicate_of = ?", [new, old])
+            self.con.execute("update raw.reports set source_file = ? where source_file = ?", [new, old])
             self.con.execute("commit")
         except Exception:
             self.con.execute("rollback")

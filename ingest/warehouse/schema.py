@@ -112,6 +112,10 @@ class RunRow:
     pages_extracted: int | None = col("integer")
     removed_files: str | None = col("varchar")
     failed_files: str | None = col("varchar")
+    files_moved: int | None = col("integer")
+    moved_files: str | None = col("varchar")
+    files_quarantined: int | None = col("integer")
+    quarantined_files: str | None = col("varchar")
     ingest_seconds: float | None = col("double")
     dbt_seconds: float | None = col("double")
     checks_seconds: float | None = col("double")
@@ -124,6 +128,17 @@ class RunRow:
     raw_fingerprint: str | None = col("varchar")
     executor: str | None = col("varchar")
     jobs: int | None = col("integer")
+
+
+@dataclass
+class QuarantineRow:
+    """raw.quarantine: a report set aside by the last build, because its rows break the warehouse's contract."""
+
+    report_id: str = col("varchar not null")
+    test_name: str = col("varchar not null")
+    failing_rows: int | None = col("integer")
+    message: str | None = col("varchar")
+    quarantined_at: datetime | None = col("timestamp")
 
 
 @dataclass
@@ -151,6 +166,7 @@ TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
     "raw.table_columns": (TableColumnRow, ("report_id", "table_no", "col_no")),
     "raw.cells": (CellRow, ("report_id", "table_no", "row_no", "col_no")),
     "raw.runs": (RunRow, ()),
+    "raw.quarantine": (QuarantineRow, ("report_id", "test_name")),
     "quality.check_results": (CheckResultRow, ()),
 }
 
@@ -176,6 +192,21 @@ def create_table(name: str) -> str:
 def ddl() -> str:
     schemas = sorted({name.split(".")[0] for name in TABLES})
     return "\n".join([f"create schema if not exists {s};" for s in schemas] + [create_table(n) for n in TABLES])
+
+
+def ensure(con) -> None:
+    """Create the schemas and tables that are missing, and add the columns a warehouse made by an older
+    version lacks (appended, nullable: inserts always name their columns)."""
+    con.execute(ddl())
+    for name, (row_class, _) in TABLES.items():
+        schema_name, table = name.split(".")
+        present = {c for (c,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema_name, table]).fetchall()}
+        for f in fields(row_class):
+            if f.name not in present:
+                sql_type = f.metadata["sql"].replace("primary key", "").replace("not null", "").strip()
+                con.execute(f"alter table {name} add column {f.name} {sql_type}")
 
 
 def insert_sql(name: str) -> str:
