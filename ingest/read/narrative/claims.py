@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 
-from .layout import Sentence
+from .layout import ITEM_LABEL, Sentence
 from .numbers import Figure, find_figures
 from .vocab import FuncSubject, func_subject, measure_of, section_table
 
@@ -133,7 +133,7 @@ _GENERIC = {"", "项目", "资金", "金额", "合计", "共计", "累计", "其
 def clean_subject(label: str) -> str:
     """A label without framing: department and year (上海市普陀区财政局2024年度), 其中：, 我部门, a final 为/是."""
     s = label.replace("*", "")
-    s = re.sub(r"^(\d{1,2}[.、．]|[（(]\d{1,2}[）)])", "", s)
+    s = ITEM_LABEL.sub("", s)
     s = _YEAR_FRAME.sub("", s)
     for _ in range(3):
         s = s.lstrip("，,；;：:、。")
@@ -176,7 +176,7 @@ def _sentence_claims(s: Sentence, ctx: _Context) -> list[Claim]:
     text = s.text
     figs = find_figures(text)
     if s.item_no and not ctx.item_subject and not figs:
-        lead = re.sub(r"^(\d{1,2}[.、．]|[（(]\d{1,2}[）)])", "", text)
+        lead = ITEM_LABEL.sub("", text)
         if func_subject(lead) is not None or len(lead) < 40:
             ctx.item_subject = clean_subject(lead.rstrip("。"))
     reason_at = _reason_start(text)

@@ -24,7 +24,8 @@ CN_NUMERALS = "一二三四五六七八九十"
 PART_HEADING = re.compile(rf"^第([{CN_NUMERALS}]+)部分(.*)$")
 SECTION_LABEL = re.compile(rf"^([{CN_NUMERALS}]{{1,3}})[、.．](?![\d])")
 SUBSECTION_LABEL = re.compile(rf"^[（(]([{CN_NUMERALS}]{{1,3}})[）)]")
-ITEM_LABEL = re.compile(r"^(?:(\d{1,2})[.、．](?!\d)|[（(](\d{1,2})[）)])")
+# 1. / 1、 / （1）; "1.2010301行政运行" is item 1 and a function code, not the number 1.2010301
+ITEM_LABEL = re.compile(r"^(?:(\d{1,2})[.、．](?!\d)|[（(](\d{1,2})[）)]|(\d{1,2})[.、．](?=2\d{2}(?:\d{2}){0,2}[\u4e00-\u9fff]))")
 # titles of parts that hold narrative (情况说明, and the parts some reports add after it)
 NARRATIVE_PART = re.compile(r"情况说明|其他重要事项|机关运行经费|政府采购|国有资产|绩效")
 NOT_NARRATIVE_PART = re.compile(r"名词解释|附件|附表|决算表|概况|目录")
@@ -340,7 +341,7 @@ def sentences(pages: list[PageText]) -> tuple[list[Part], list[Sentence]]:
                 else:
                     m = ITEM_LABEL.match(text)
                     if m:
-                        item = m.group(1) or m.group(2)
+                        item = m.group(1) or m.group(2) or m.group(3)
                 for start, stop in ([(0, len(text))] if heading else _sentence_spans(text)):
                     s = piece.slice(start, stop)
                     out.append(Sentence(len(out) + 1, paragraph_no, part.number, section[0], section[1],

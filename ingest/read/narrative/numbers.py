@@ -20,7 +20,8 @@ SCORE_UNITS = ("分",)
 _UNITS = sorted(MONEY_UNITS + PERCENT_UNITS + COUNT_UNITS + SCORE_UNITS, key=len, reverse=True)
 
 # 1,642.78 | 1642.78 | 0.3 | 23 ; a comma group must have three digits so that 1，2 (a list) is not a number
-_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")
+# a minus sign counts when it does not follow a digit or letter (2023.10-2024.03 is a range)
+_NUMBER = re.compile(r"(?<![\d.,])((?<![\dA-Za-z）)])[-−－])?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # what follows a number that makes it a date, a year, an ordinal or part of a name, not a figure
 _NOT_A_FIGURE_AFTER = re.compile(r"^(年|月|日|号|季度|周岁|岁|小时|分钟|秒|届|级|版|期间|\*|×|-|—|－|~|～|/|\.\d)")
@@ -61,7 +62,7 @@ class Figure:
 
 def parse_number(text: str) -> Decimal:
     """The printed spelling of a number as an exact Decimal (thousands separators dropped)."""
-    return Decimal(text.replace(",", ""))
+    return Decimal(text.replace(",", "").replace("−", "-").replace("－", "-"))
 
 
 def find_figures(sentence: str) -> list[Figure]:
