@@ -106,6 +106,7 @@ class _Context:
     prev: range = range(0)                      # indices in `out` of the claims of the sentence before
     last_budget_final: int | None = None        # index in `out`
     budget_finals: list = field(default_factory=list)   # indices in `out` of the (sub)section's budget_final claims
+    paragraph: int = 0
     topic: str = ""                             # the project a 绩效 paragraph is about
     yoy_flat: int | None = None                 # index of a 持平 statement whose list may continue
 
@@ -155,7 +156,9 @@ def read_claims(sentences: list[Sentence]) -> list[Claim]:
             continue
         if s.item_no != ctx.item:
             ctx.item, ctx.item_subject, ctx.last_budget_final = s.item_no, "", None
-        claims = _sentence_claims(s, ctx)
+        if s.paragraph_no != ctx.paragraph:
+            ctx.paragraph, ctx.topic = s.paragraph_no, ""      # a project named in one paragraph only
+        claims = [_fits(c) for c in _sentence_claims(s, ctx)]
         start = len(out)
         for k, c in enumerate(claims):
             out.append(replace(c, claim_no=start + k + 1))
@@ -168,6 +171,19 @@ def read_claims(sentences: list[Sentence]) -> list[Claim]:
         if claims and s.item_no and not ctx.item_subject:
             ctx.item_subject = next((c.subject for c in claims if c.kind != "unresolved"), "")
     return out
+
+
+MAX_PLACES = 4       # figures are stored as DECIMAL(20, 4): 0.0001 万元 is one 元
+
+
+def _fits(c: Claim) -> Claim:
+    """A claim whose figures have more places than the warehouse keeps is not stored rounded: unresolved."""
+    if c.kind == "unresolved":
+        return c
+    for v in (c.value, c.budget, c.budget_full, c.final, c.rate, c.change):
+        if v is not None and -v.as_tuple().exponent > MAX_PLACES:
+            return replace(c, kind="unresolved", note=f"a figure with more than {MAX_PLACES} decimal places")
+    return c
 
 
 # ---------------------------------------------------------------------------------------------------- one sentence
