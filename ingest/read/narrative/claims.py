@@ -115,7 +115,7 @@ class _Context:
 _YEAR_FRAME = re.compile(r"^([\u4e00-\u9fff（）()]*?(局|部|委|院|会|办|中心|所|站|队|厅|室|处|社|馆|校|政府|机关|单位|部门|）|\)))?"
                          r"20\d{2}年(度)?(期末|末|底)?")
 _LEAD = re.compile(r"^(其中|另外|此外|具体情况如下|主要用于以下方面|主要用于|包括)[：:，,]?")
-_OWNER = re.compile(r"^(我部门|本部门|我单位|本单位|部门|单位)(（单位）)?")
+_OWNER = re.compile(r"^(我部门|本部门|我单位|本单位|部门|单位|本年度)(（单位）)?")
 _TRAIL = re.compile(r"(均|各|共|合计)?(为|是|达到|达)$")
 _BUDGET = re.compile(r"^(?P<subj>.*?)(?P<word>年初预算|全年预算|调整预算|年度预算|预算)(数)?(为|是)?$")
 _FINAL = re.compile(r"^(?P<subj>.*?)(?P<word>支出决算|决算支出|全年执行|执行数|实际支出|决算|执行)(数)?(为|是)?$")
@@ -279,7 +279,7 @@ def _role(text: str, figs: list[Figure], i: int, reason_at: int) -> _Role:
             return _Role(fig, "rate", label, "", m.group("basis") or "")
         m = _SHARE.match(label)
         if m:
-            return _Role(fig, "share", label, clean_subject(m.group("subj")), m.group("base"))
+            return _Role(fig, "share", label, clean_subject(m.group("subj").removesuffix("所")), m.group("base"))
         m = _YOY_WORD.match(label)
         if m:
             return _Role(fig, "yoy_rate", label, clean_subject(m.group("subj")), m.group("word"))
@@ -380,10 +380,12 @@ def _yoy(s: Sentence, ctx: _Context, table, change: _Role | None, rate: _Role | 
     if cmp_:
         m = cmp_[-1]
         compared = m.group("what") or None
+    # X比上年增加 / 与上年相比，X各增加 / 比上年增加 (X in the sentence before)
     subject = lead.subject
-    subject = re.sub(r"^.*?(相比|同比|比上年度?|比20\d{2}年度?|较上年度?|较20\d{2}年度?)", "", subject).strip("，,、")
-    subject = re.sub(r"^(与上年度?|与20\d{2}年度?)", "", subject)
-    subject = subject.rstrip("各均")
+    m = re.search(r"(与|比|较)(上年度?|上一年度?|去年|20\d{2}年度?|同期)(相比|同期)?|同比", subject)
+    if m:
+        subject = subject[m.end():].strip("，,、") or subject[:m.start()]
+    subject = clean_subject(subject).rstrip("各均")
     current = None
     source = money_seen[-1] if money_seen else ctx.last_amount
     if not subject and source is not None:
@@ -412,7 +414,7 @@ def _share(s: Sentence, ctx: _Context, table, r: _Role, money_seen: list[Claim])
     subject = _subject_or_context(subject, ctx)
     if not subject:
         return _unresolved(s, r, "a share whose subject is not printed")
-    base_text = clean_subject(r.word) or None
+    base_text = clean_subject(re.sub(r"^(比重|比例|比)|(比重|比例)$", "", r.word)) or None    # 占比 X%: no base named
     procurement = "采购" in (s.section_title + s.subsection_title)
     if base_text:
         bm = measure_of(base_text, procurement=procurement)
