@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from .layout import ITEM_LABEL, Sentence
 from .numbers import Figure, find_figures
-from .vocab import FuncSubject, func_subject, measure_of, section_table
+from .vocab import func_subject, measure_of, section_table
 
 KINDS = ("amount", "share", "yoy", "budget_final", "count", "other", "unresolved")
 RELATIONS = ("大于", "小于", "等于", "持平")

@@ -105,8 +105,3 @@ def _unit_at(after: str) -> str | None:
             return unit
     return None
 
-
-def decimals(value: Decimal) -> int:
-    """Digits after the decimal point as printed (2 for 10.70, 0 for 100)."""
-    exp = value.as_tuple().exponent
-    return -exp if isinstance(exp, int) and exp < 0 else 0

@@ -155,6 +155,3 @@ def func_subject(text: str) -> FuncSubject | None:
         return None
     return FuncSubject(names.get("类"), names.get("款"), names.get("项"), code)
 
-
-def strip_code(text: str) -> str:
-    return _CODE.sub("", text)
