@@ -52,6 +52,7 @@ from reportlab.platypus import Frame, Paragraph, Spacer, Table, TableStyle
 
 from . import model
 from .model import M04_EXP_ZH, MEASURE_ZH, TP_ITEM_ZH, Report
+from .narrative import overview
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -829,8 +830,12 @@ class _Writer:
         self.c.save()
 
 
-def render(report: Report, path, layout: str) -> None:
-    """Write ``report`` as a PDF at ``path`` in ``layout`` (one of ``LAYOUTS``)."""
+def render(report: Report, path, layout: str, narrative=None) -> None:
+    """Write ``report`` as a PDF at ``path`` in ``layout`` (one of ``LAYOUTS``).
+
+    ``narrative``: a ``narrative.NarrativeDoc`` printed after the tables as 第三部分 (the short narrative
+    before the tables is then left out and the tables are 第二部分); drawing it records its pages. Without
+    it the PDF is exactly as before."""
     st = style_for(report, layout)
     use_font(st.font)
     w = _Writer(path, report, st)
@@ -846,14 +851,17 @@ def render(report: Report, path, layout: str) -> None:
                    Paragraph(f"{_cn_year(report.fiscal_year + 1)}年九月", _pstyle(14, TA_CENTER, font=st.font))]
         w.group(cov, margin=margin)
     if st.narrative:
-        w.group(_narrative(report, pw, st), margin=margin)
+        w.group(_narrative(report, pw, st) if narrative is None else overview(report, st.font), margin=margin)
     heading = [Paragraph(f"第三部分 {report.department}{report.fiscal_year}年度部门决算表"
                          if layout == "shanghai" else f"{report.fiscal_year}年度部门决算表", _pstyle(14, TA_CENTER, 22, font=st.font)),
                Spacer(1, 8)] if st.narrative else []
+    if narrative is not None and st.narrative:
+        heading[0] = Paragraph(f"第二部分 {report.fiscal_year}年度部门决算表", _pstyle(14, TA_CENTER, 22, font=st.font))
+    after = narrative.flowables(st.font) if narrative is not None else []
     if st.flow:
         # Word: one flow; tables break at any row and a page holds the end of one and the start of the next
         story = heading + [f for n in st.order for f in _table_flowables(report, n, st, pw)]
-        w.group(story + (_closing(report, st, pw) if st.chart else []), margin=margin)
+        w.group(story + after + (_closing(report, st, pw) if st.chart else []), margin=margin)
         w.save()
         return
     pending: list = []
@@ -887,6 +895,8 @@ def render(report: Report, path, layout: str) -> None:
             pending = []
     if pending:
         w.group(pending, land=pending_land, margin=margin)
+    if after:
+        w.group(after, margin=margin)
     if st.chart:
         w.group(_closing(report, st, pw), margin=margin)
     w.save()
