@@ -18,6 +18,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ingest.read.document import Document  # noqa: E402
 from ingest.read.narrative import Narrative, find_figures, narrative_pages, read_narrative  # noqa: E402
 
 
@@ -53,7 +54,8 @@ def main(argv=None) -> int:
     part = None if a.part == "all" else a.part
     total = [0, 0, 0]
     for pdf in a.pdfs:
-        narrative = read_narrative(narrative_pages(pdf))
+        with Document(pdf) as document:
+            narrative = read_narrative(narrative_pages(document))
         cov = coverage(narrative, part)
         print(f"== {pdf.name}: {cov['sentences']} sentences state a figure; read {cov['read']} "
               f"({cov['read_share']:.1%}), with a claim {cov['with_claim']} ({cov['claim_share']:.1%}); "

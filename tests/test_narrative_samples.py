@@ -10,10 +10,18 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.page_text import read_pages
+from ingest.read.text import read_pages
+from ingest.read.document import Document
 from ingest.read.narrative import narrative_pages, read_narrative
 
 from golden import SAMPLES_DIR
+
+
+def _pages(path):
+    """The narrative pages of a PDF (the reader opens each PDF once, as a Document)."""
+    with Document(path) as document:
+        return narrative_pages(document)
+
 
 D = Decimal
 NUMBER_LABEL = re.compile(r"^(\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[）)])")
@@ -71,12 +79,12 @@ def _stated_figures(claims):
 
 @pytest.fixture(scope="module")
 def sample_narratives():
-    return {key: read_narrative(narrative_pages(SAMPLES_DIR / f"{key}.pdf")) for key in ("jiaozuo-2024", "sanmenxia-2024")}
+    return {key: read_narrative(_pages(SAMPLES_DIR / f"{key}.pdf")) for key in ("jiaozuo-2024", "sanmenxia-2024")}
 
 
 @pytest.fixture(scope="module")
 def real_narratives(real_dir):
-    return {key: read_narrative(narrative_pages(real_dir / f"{key}.pdf"))
+    return {key: read_narrative(_pages(real_dir / f"{key}.pdf"))
             for key in ("putuo-finance-2024", "putuo-social-work-2024")}
 
 
@@ -238,10 +246,11 @@ def test_lines_by_baseline_mend_interleaved_lines(real_dir):
     """putuo-finance reports glyph boxes taller than its glyphs: grouped by overlap, two lines of its 绩效
     paragraph interleave; grouped by baseline they read as printed."""
     path = real_dir / "putuo-finance-2024.pdf"
-    mended = read_narrative(narrative_pages(path))
+    mended = read_narrative(_pages(path))
     text = next(s.text for s in mended.sentences if "预算绩效管理工作开展情况如下" in s.text)
     assert "编报绩效目标的2024年度项目4个，涉及预算金额598.42万元" in text
-    overlapped = read_narrative(read_pages(path))
+    with Document(path) as document:
+        overlapped = read_narrative(read_pages(document))
     assert not any("编报绩效目标的2024年度项目4个" in s.text for s in overlapped.sentences)
     # elsewhere both line builders give the same sentences
     same = [s.text for s in mended.sentences if "绩效" not in s.section_title]

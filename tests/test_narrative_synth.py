@@ -9,10 +9,18 @@ from decimal import Decimal
 import pytest
 import reportlab.rl_config
 
+from ingest.read.document import Document
 from ingest.read.narrative import narrative_pages, read_narrative
 from synth.model import random_report
 from synth.narrative import ERRORS, LINE_LABELS, write_narrative
 from synth.render import render
+
+
+def _pages(path):
+    """The narrative pages of a PDF (the reader opens each PDF once, as a Document)."""
+    with Document(path) as document:
+        return narrative_pages(document)
+
 
 # (layout, seed, unit, errors): every layout once; errors planted in some, none in the others
 CASES = [
@@ -35,7 +43,7 @@ def generated(tmp_path_factory):
         doc = write_narrative(report, errors=errors)
         path = folder / f"{layout}-{seed}.pdf"
         render(report, path, layout, narrative=doc)
-        out[(layout, seed)] = (report, doc, read_narrative(narrative_pages(path)))
+        out[(layout, seed)] = (report, doc, read_narrative(_pages(path)))
     return out
 
 

@@ -12,7 +12,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
+from ingest.read.document import Document
 from ingest.read.narrative import narrative_pages, read_narrative
+
+
+def _pages(path):
+    """The narrative pages of a PDF (the reader opens each PDF once, as a Document)."""
+    with Document(path) as document:
+        return narrative_pages(document)
+
 
 FONT = "STSong-Light"
 D = Decimal
@@ -91,7 +99,7 @@ def drawn(tmp_path_factory):
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     path = tmp_path_factory.mktemp("drawn") / "narrative.pdf"
     _draw(path, PAGES)
-    return read_narrative(narrative_pages(path))
+    return read_narrative(_pages(path))
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +107,7 @@ def variants(tmp_path_factory):
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     path = tmp_path_factory.mktemp("drawn") / "variants.pdf"
     _draw(path, VARIANTS)
-    return read_narrative(narrative_pages(path))
+    return read_narrative(_pages(path))
 
 
 def test_sentences_and_their_pages(drawn):

@@ -1,8 +1,10 @@
 """The narrative of a final-accounts report (第三部分 情况说明 and the parts after it that report 机关运行经费,
 政府采购, 国有资产, 绩效): sections, sentences with their pages, and the figures they state as claims.
 
+    from ingest.read.document import Document
     from ingest.read.narrative import narrative_pages, read_narrative
-    narrative = read_narrative(narrative_pages("report.pdf"))
+    with Document("report.pdf") as document:
+        narrative = read_narrative(narrative_pages(document))
     for claim in narrative.claims: ...
 
 Pure functions of the pages: no warehouse access. Matching claims with the tables is dbt's job.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.page_text import PageText
+from ..text import PageText
 
 from .claims import KINDS, Claim, read_claims
 from .layout import Part, Sentence, sentences
@@ -42,7 +44,7 @@ class Narrative:
 
 
 def read_narrative(pages: list[PageText]) -> Narrative:
-    """The narrative of a report from its pages' text lines (``narrative_pages(path)``, or
-    ``ingest.page_text.read_pages(path)`` — see ``lines`` for why the former is safer on running text)."""
+    """The narrative of a report from its pages' text lines (``narrative_pages(document)``, or
+    ``ingest.read.text.read_pages(document)`` — see ``lines`` for why the former is safer on running text)."""
     parts, sents = sentences(pages)
     return Narrative(tuple(parts), tuple(sents), tuple(read_claims(sents)))

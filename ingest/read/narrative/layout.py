@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
-from ingest.page_text import PageText, TextLine, squeeze
+from ..text import PageText, TextLine, squeeze
 
 from .numbers import find_figures
 

@@ -1,6 +1,6 @@
 """Text lines of narrative pages, grouped by baseline.
 
-The table reader's lines (`ingest.page_text.read_pages`) group characters whose boxes overlap. Some
+The table reader's lines (`ingest.read.text.read_pages`) group characters whose boxes overlap. Some
 producers give glyph boxes far taller than the glyphs (a 10 pt font reported 18 pt high): two lines of
 running text then overlap and come out interleaved character by character. Running text has one baseline
 per line, so here characters are grouped by baseline instead; the characters themselves are the same
@@ -9,12 +9,9 @@ per line, so here characters are grouped by baseline instead; the characters the
 
 from __future__ import annotations
 
-from pathlib import Path
 from statistics import median
 
-import playa
-
-from ingest.page_text import Char, PageText, TextLine, page_chars
+from ..text import Char, PageText, TextLine
 
 _BASELINE_TOLERANCE = 1.5   # points; the baselines of one printed line agree to a fraction of a point
 
@@ -52,14 +49,10 @@ def lines_by_baseline(chars: list[Char], width: float, height: float) -> list[Te
     return out
 
 
-def narrative_pages(path: Path | str) -> list[PageText]:
-    """Every page's lines, grouped by baseline (see the module's docstring)."""
-    with playa.open(str(path), space="page") as doc:
-        pages = []
-        for index, page in enumerate(doc.pages):
-            x0, y0, x1, y1 = page.mediabox
-            width, height = x1 - x0, y1 - y0
-            if page.rotate % 180 == 90:
-                width, height = height, width
-            pages.append(PageText(index + 1, width, height, lines_by_baseline(page_chars(doc, index + 1), width, height)))
-        return pages
+def narrative_pages(document) -> list[PageText]:
+    """Every page's lines of a ``read.document.Document``, grouped by baseline (see the module's docstring)."""
+    pages = []
+    for page_no in range(1, document.page_count + 1):
+        width, height = document.size(page_no)
+        pages.append(PageText(page_no, width, height, lines_by_baseline(document.chars(page_no), width, height)))
+    return pages
