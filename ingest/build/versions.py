@@ -1,0 +1,41 @@
+"""Which code made a warehouse: the extraction version and the version of everything that turns raw.*
+into marts.* and quality.* (the dbt project, the expectations and the modules that run them).
+
+Stored in raw.runs.code_version; a build skips dbt and the checks only when raw data and this version are
+unchanged since the last complete build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from .. import __version__
+from ..paths import PROJECT_ROOT
+from ..read.version import extraction_version
+
+#: What turns raw.* into the marts and the checks, relative to the project root.
+BUILD_INPUTS = (
+    ("dbt_project", ("models", "seeds", "macros", "tests", "dbt_project.yml", "profiles.yml")),
+    ("expectations", ("suites", "checkpoint.json")),
+    ("ingest/build", ("dbt.py", "checks.py")),
+    ("ingest/warehouse", ("schema.py", "quality.py")),
+)
+
+
+def build_fingerprint(root=PROJECT_ROOT) -> str:
+    """Hash of everything that turns raw.* into marts.* and quality.* (not the PDFs' extraction)."""
+    digest = hashlib.sha256(extraction_version().encode())
+    for folder, names in BUILD_INPUTS:
+        for name in names:
+            base = root / folder / name
+            files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+            for path in files:
+                if not path.is_file() or "__pycache__" in path.parts:
+                    continue
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def code_version() -> str:
+    return f"juesuan {__version__}; parser {extraction_version()}; build {build_fingerprint()}"
