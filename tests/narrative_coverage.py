@@ -22,21 +22,10 @@ from ingest.read.document import Document  # noqa: E402
 from ingest.read.narrative import Narrative, find_figures, narrative_pages, read_narrative  # noqa: E402
 
 
-def sentence_status(narrative: Narrative, sentence) -> tuple[str, list[str]]:
-    """('read' | 'partial' | 'unresolved', figures of the sentence that no claim states)."""
-    figs = find_figures(sentence.text)
-    claims = [c for c in narrative.claims_of(sentence) if c.kind != "unresolved"]
-    used = {o for c in claims for o in c.offsets}
-    missing = [f.text + ("" if f.unit_inferred else f.unit) for f in figs if f.start not in used]
-    if not missing:
-        return "read", []
-    return ("partial" if claims else "unresolved"), missing
-
-
 def coverage(narrative: Narrative, part_no: str | None = "三") -> dict:
     rows = []
     for s in narrative.figure_sentences(part_no):
-        status, missing = sentence_status(narrative, s)
+        status, missing = narrative.status_of(s)
         rows.append((s, status, missing))
     n = len(rows)
     read = sum(1 for _, st, _ in rows if st == "read")

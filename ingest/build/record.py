@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..warehouse.raw import ReportRows
-from ..warehouse.schema import CellRow, ReportRow, ReportTableRow, TableColumnRow
+from ..warehouse.schema import (CellRow, ClaimRow, ReportRow, ReportTableRow, SentenceRow, TableColumnRow,
+                                TextLineRow)
 
 if TYPE_CHECKING:  # the reader's modules load the PDF libraries: only its types are needed here
     from ..read.report import Report
@@ -20,7 +21,7 @@ def report_rows(report: Report, source_file: str, producer: str | None) -> Repor
         table = found.table
         rows.tables.append(ReportTableRow(rid, table_no, found.title_zh, found.caption, found.unit,
                                           found.first_page, found.last_page, table.is_empty, len(table.rows),
-                                          table.flavor, table.accuracy))
+                                          table.flavor, table.accuracy, found.department))
         for col_no, column in enumerate(table.columns):
             rows.columns.append(TableColumnRow(rid, table_no, col_no, column.block_no, column.header_zh,
                                                column.role))
@@ -28,4 +29,19 @@ def report_rows(report: Report, source_file: str, producer: str | None) -> Repor
             for col_no, text in enumerate(row.cells):
                 rows.cells.append(CellRow(rid, table_no, row_no, col_no, row.kind, row.page,
                                           text.strip() if text and text.strip() else None))
+    for page in report.pages:
+        rows.text_lines += [TextLineRow(rid, page.page, line_no, line.text, line.x0, line.y0, line.x1, line.y1)
+                            for line_no, line in enumerate(page.lines)]
+    narrative = report.narrative
+    if narrative is not None:
+        for sentence in narrative.sentences:
+            status, unread = narrative.status_of(sentence)
+            rows.sentences.append(SentenceRow(
+                rid, sentence.sentence_no, sentence.paragraph_no, sentence.page, sentence.last_page,
+                sentence.part_no, sentence.section_no, sentence.section_title, sentence.subsection_no,
+                sentence.subsection_title, sentence.item_no, sentence.heading, sentence.text, status,
+                "; ".join(unread) or None))
+        claim_columns = [n for n in ClaimRow.__dataclass_fields__ if n != "report_id"]
+        for claim in narrative.claims:
+            rows.claims.append(ClaimRow(rid, *(getattr(claim, n) for n in claim_columns)))
     return rows

@@ -13,6 +13,7 @@ from pathlib import Path
 from .assemble import LogicalTable, assemble
 from .errors import IngestError, NotFinalAccounts, TooLarge
 from .metadata import ReportMeta, report_metadata
+from .narrative import Narrative, narrative_pages, read_narrative
 from .parts import TablePart
 from .source import PdfSource, check_text_layer, image_only_pages, open_pdf
 from .tables import find_tables
@@ -47,6 +48,7 @@ class FoundTable:
     unit: str | None
     title_page: int
     table: LogicalTable
+    department: str | None = None  # as printed on the table's 部门：/单位： line
 
     @property
     def first_page(self) -> int:
@@ -66,6 +68,8 @@ class Report:
     producer: str | None = None
     tables: dict[int, FoundTable] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    pages: list[PageText] = field(default_factory=list)  # every page's text lines
+    narrative: Narrative | None = None  # 第三部分 情况说明 and after: sentences and the figures they state
 
     @property
     def report_id(self) -> str:
@@ -150,6 +154,8 @@ def _read(path: Path, source: PdfSource, max_pages: int | None) -> Report:
     pages = read_pages(source.document)
     check_text_layer(source, [p.text for p in pages])
     report = _read_tables(path, source, pages)
+    report.pages = pages
+    report.narrative = read_narrative(narrative_pages(source.document))
     scanned = image_only_pages(source, [p.text for p in pages])
     if scanned:
         report.warnings.append(f"pages {', '.join(map(str, scanned))} are images without text (scanned); "
@@ -223,7 +229,8 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
         if mark.caption_only:  # a caption printed without a title: the header, when it is clear, decides
             header = " ".join(c.header_zh or "" for c in table.columns)
             table_no = classify_by_header(header) or table_no
-        found = FoundTable(table_no, mark.title, mark.caption, mark.unit or meta.unit, mark.page, table)
+        found = FoundTable(table_no, mark.title, mark.caption, mark.unit or meta.unit, mark.page, table,
+                           mark.department)
         previous = report.tables.get(table_no)
         if previous is not None:
             report.warnings.append(f"table {table_no:02d} printed twice (pages {previous.first_page} and {found.first_page}); kept the one with more rows")

@@ -6,14 +6,19 @@ Rows arrive as the dataclasses of `warehouse.schema`; turning a read report into
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 from . import schema
-from .schema import CellRow, FileRow, ReportRow, ReportTableRow, RunRow, TableColumnRow
+from .schema import (CellRow, ClaimRow, FileRow, ReportRow, ReportTableRow, RunRow, SentenceRow, TableColumnRow,
+                     TextLineRow)
 
 
 @dataclass
@@ -24,6 +29,17 @@ class ReportRows:
     tables: list[ReportTableRow] = field(default_factory=list)
     columns: list[TableColumnRow] = field(default_factory=list)
     cells: list[CellRow] = field(default_factory=list)
+    text_lines: list[TextLineRow] = field(default_factory=list)
+    sentences: list[SentenceRow] = field(default_factory=list)
+    claims: list[ClaimRow] = field(default_factory=list)
+
+    def batches(self):
+        yield "raw.report_tables", self.tables
+        yield "raw.table_columns", self.columns
+        yield "raw.cells", self.cells
+        yield "raw.text_lines", self.text_lines
+        yield "raw.narrative_sentences", self.sentences
+        yield "raw.narrative_claims", self.claims
 
 
 @dataclass(frozen=True)
@@ -141,19 +157,33 @@ class RawWriter:
     def _write_report(self, rows: ReportRows) -> None:
         self._delete_report(rows.report.report_id)
         self.con.execute(schema.insert_sql("raw.reports"), schema.values(rows.report))
-        for name, batch in (("raw.report_tables", rows.tables), ("raw.table_columns", rows.columns)):
+        for name, batch in rows.batches():
             if batch:
-                self.con.executemany(schema.insert_sql(name), [schema.values(r) for r in batch])
-        if rows.cells:
-            self._insert_cells(rows.cells)
+                self._insert_many(name, batch)
 
-    def _insert_cells(self, cells: list[CellRow]) -> None:
-        import pandas as pd
-
-        names = schema.columns(CellRow)
-        frame = pd.DataFrame([[getattr(c, n) for n in names] for c in cells], columns=names)
-        self.con.register("new_cells", frame)
+    def _insert_many(self, name: str, rows: list) -> None:
+        """Insert many rows at once, through newline-delimited JSON that DuckDB reads with the table's own
+        column types: much faster than one statement per row, and with no data-frame library to load
+        (amounts go as text, so Decimal values arrive exact)."""
+        columns = [(f.name, f.metadata["sql"].replace("primary key", "").replace("not null", "").strip())
+                   for f in fields(schema.TABLES[name][0])]
+        fd, temporary = tempfile.mkstemp(prefix="juesuan-", suffix=".ndjson")
         try:
-            self.con.execute(f"insert into raw.cells ({', '.join(names)}) select {', '.join(names)} from new_cells")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                for row in rows:
+                    out.write(json.dumps({n: _json_value(getattr(row, n)) for n, _ in columns}, ensure_ascii=False))
+                    out.write("\n")
+            types = "{" + ", ".join(f"'{n}': '{t.upper()}'" for n, t in columns) + "}"
+            names = ", ".join(n for n, _ in columns)
+            self.con.execute(f"insert into {name} ({names}) select {names} from read_json(?, "
+                             f"format = 'newline_delimited', columns = {types})", [temporary])
         finally:
-            self.con.unregister("new_cells")
+            os.unlink(temporary)
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return value

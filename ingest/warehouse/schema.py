@@ -68,6 +68,7 @@ class ReportTableRow:
     n_rows: int | None = col("integer")
     flavor: str | None = col("varchar")
     accuracy: float | None = col("double")
+    department_printed: str | None = col("varchar")
 
 
 @dataclass
@@ -93,6 +94,85 @@ class CellRow:
     row_kind: str = col("varchar not null")
     page: int | None = col("integer")  # NULL only for rows that were not read from a PDF (test oracles)
     text: str | None = col("varchar")
+
+
+@dataclass
+class TextLineRow:
+    """raw.text_lines: one row per printed line of text of every page of a report (the text pass's lines),
+    for the document checks (cover, headings, contents, notes, dated statements)."""
+
+    report_id: str = col("varchar not null")
+    page: int = col("integer not null")
+    line_no: int = col("integer not null")
+    text: str = col("varchar not null")
+    x0: float | None = col("double")
+    y0: float | None = col("double")
+    x1: float | None = col("double")
+    y1: float | None = col("double")
+
+
+@dataclass
+class SentenceRow:
+    """raw.narrative_sentences: one row per sentence (or heading) of the narrative (第三部分 and after)."""
+
+    report_id: str = col("varchar not null")
+    sentence_no: int = col("integer not null")
+    paragraph_no: int | None = col("integer")
+    page: int | None = col("integer")
+    last_page: int | None = col("integer")
+    part_no: str | None = col("varchar")
+    section_no: str | None = col("varchar")
+    section_title: str | None = col("varchar")
+    subsection_no: str | None = col("varchar")
+    subsection_title: str | None = col("varchar")
+    item_no: str | None = col("varchar")
+    heading: bool | None = col("boolean")
+    text: str | None = col("varchar")
+    status: str | None = col("varchar")
+    unread_figures: str | None = col("varchar")
+
+
+@dataclass
+class ClaimRow:
+    """raw.narrative_claims: one row per figure the narrative states (see ingest/read/narrative/claims.py)."""
+
+    report_id: str = col("varchar not null")
+    claim_no: int = col("integer not null")
+    sentence_no: int = col("integer not null")
+    page: int | None = col("integer")
+    kind: str = col("varchar not null")
+    subject: str | None = col("varchar")
+    subject_code: str | None = col("varchar")
+    func_level: str | None = col("varchar")
+    class_name: str | None = col("varchar")
+    kuan_name: str | None = col("varchar")
+    item_name: str | None = col("varchar")
+    table_hint: str | None = col("varchar")
+    measure: str | None = col("varchar")
+    measure_zh: str | None = col("varchar")
+    value: object = col("decimal(20, 4)")
+    value_text: str | None = col("varchar")
+    unit: str | None = col("varchar")
+    unit_inferred: bool | None = col("boolean")
+    budget: object = col("decimal(20, 4)")
+    budget_label: str | None = col("varchar")
+    budget_full: object = col("decimal(20, 4)")
+    final: object = col("decimal(20, 4)")
+    rate: object = col("decimal(12, 4)")
+    rate_basis: str | None = col("varchar")
+    relation: str | None = col("varchar")
+    relation_text: str | None = col("varchar")
+    reason: str | None = col("varchar")
+    change: object = col("decimal(20, 4)")
+    direction: str | None = col("varchar")
+    compared_with: str | None = col("varchar")
+    current: object = col("decimal(20, 4)")
+    numerator: object = col("decimal(20, 4)")
+    base_text: str | None = col("varchar")
+    base_table_hint: str | None = col("varchar")
+    base_measure: str | None = col("varchar")
+    base_value: object = col("decimal(20, 4)")
+    note: str | None = col("varchar")
 
 
 @dataclass
@@ -165,6 +245,9 @@ TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
     "raw.report_tables": (ReportTableRow, ("report_id", "table_no")),
     "raw.table_columns": (TableColumnRow, ("report_id", "table_no", "col_no")),
     "raw.cells": (CellRow, ("report_id", "table_no", "row_no", "col_no")),
+    "raw.text_lines": (TextLineRow, ("report_id", "page", "line_no")),
+    "raw.narrative_sentences": (SentenceRow, ("report_id", "sentence_no")),
+    "raw.narrative_claims": (ClaimRow, ("report_id", "claim_no")),
     "raw.runs": (RunRow, ()),
     "raw.quarantine": (QuarantineRow, ("report_id", "test_name")),
     "quality.check_results": (CheckResultRow, ()),
@@ -172,9 +255,11 @@ TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
 
 #: The raw tables that hold what was read from the files (not the run log): their content decides whether
 #: dbt and the checks have anything new to do.
-EXTRACTED_TABLES = ("raw.files", "raw.reports", "raw.report_tables", "raw.table_columns", "raw.cells")
+EXTRACTED_TABLES = ("raw.files", "raw.reports", "raw.report_tables", "raw.table_columns", "raw.cells",
+                    "raw.text_lines", "raw.narrative_sentences", "raw.narrative_claims")
 #: The tables that hold one report's rows, children first (deleted in this order).
-REPORT_TABLES = ("raw.cells", "raw.table_columns", "raw.report_tables", "raw.reports")
+REPORT_TABLES = ("raw.narrative_claims", "raw.narrative_sentences", "raw.text_lines", "raw.cells",
+                 "raw.table_columns", "raw.report_tables", "raw.reports")
 
 
 def columns(row_class: type) -> list[str]:

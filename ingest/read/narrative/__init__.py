@@ -42,6 +42,19 @@ class Narrative:
     def unresolved(self) -> list[Claim]:
         return [c for c in self.claims if c.kind == "unresolved"]
 
+    def status_of(self, sentence: Sentence) -> tuple[str, list[str]]:
+        """How far a sentence was read: ('none', []) when it states no figure, else ('read' | 'partial' |
+        'unresolved', the figures of the sentence that no claim states)."""
+        figures = find_figures(sentence.text)
+        if sentence.heading or not figures:
+            return "none", []
+        claims = [c for c in self.claims_of(sentence) if c.kind != "unresolved"]
+        used = {o for c in claims for o in c.offsets}
+        missing = [f.text + ("" if f.unit_inferred else f.unit) for f in figures if f.start not in used]
+        if not missing:
+            return "read", []
+        return ("partial" if claims else "unresolved"), missing
+
 
 def read_narrative(pages: list[PageText]) -> Narrative:
     """The narrative of a report from its pages' text lines (``narrative_pages(document)``, or
