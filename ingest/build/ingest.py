@@ -145,10 +145,12 @@ def _plan(inputs: list[InputFile], known: dict[str, KnownFile], version: str, *,
           prune: bool) -> _Plan:
     plan = _Plan()
     names = {item.source_file for item in inputs}
-    # files the warehouse knows that are no longer among the inputs, by their bytes: moved, or removed
+    # files the warehouse knows that are gone, by their bytes: moved, or removed. A build's inputs are the
+    # whole collection, so a file not among them is gone; `ingest` may be given a few files, so for it a
+    # file is gone only when it is no longer on disk.
     gone: dict[str, list[str]] = {}
     for name, row in known.items():
-        if name not in names and row.sha256:
+        if name not in names and row.sha256 and (prune or not (row.source_path and Path(row.source_path).exists())):
             gone.setdefault(row.sha256, []).append(name)
     for candidates in gone.values():  # the loaded file first: it holds the report
         candidates.sort(key=lambda n: (known[n].status != "loaded", n))

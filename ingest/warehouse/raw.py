@@ -52,6 +52,7 @@ class KnownFile:
     parser_version: str | None
     report_id: str | None
     duplicate_of: str | None
+    source_path: str | None
 
 
 def utcnow() -> datetime:
@@ -90,8 +91,8 @@ class RawWriter:
 
     def files(self) -> dict[str, KnownFile]:
         """Every file the warehouse knows, by name."""
-        rows = self.con.execute("select source_file, sha256, status, parser_version, report_id, duplicate_of "
-                                "from raw.files order by ingested_at, source_file").fetchall()
+        rows = self.con.execute("select source_file, sha256, status, parser_version, report_id, duplicate_of, "
+                                "source_path from raw.files order by ingested_at, source_file").fetchall()
         return {r[0]: KnownFile(*r) for r in rows}
 
     # -- writes ----------------------------------------------------------------------------------------
