@@ -59,10 +59,11 @@ SYNTH ?= 0
 bench: $(STAMP) ## time ingest vs plain camelot, pages/s, peak RSS, build stages (SYNTH=N adds generated reports)
 	$(BIN)/python bench/bench.py --synth $(SYNTH)
 
-nightly: $(STAMP) ## the nightly build of the PDFs in INBOX (default data/samples) into $(WAREHOUSE); prints its exit status
+nightly: $(STAMP) ## the nightly build of the PDFs in INBOX (default data/samples) into $(WAREHOUSE); exits with its status
 	@$(BIN)/juesuan build --warehouse $(WAREHOUSE) $(INBOX); status=$$?; \
-		echo "juesuan build exit status $$status (1 files failed, 4 checks failed, 8 dbt failed, 16 locked, 32 crashed)"; \
-		$(BIN)/juesuan status --warehouse $(WAREHOUSE) -n 1; exit $$status
+		$(BIN)/juesuan status --warehouse $(WAREHOUSE) -n 1; \
+		echo "legend of the exit status bits: 1 a file failed or is quarantined, 4 a check fails, 8 dbt failed (not published), 16 another build is running, 32 crashed; 2 input error; 130/143 stopped"; \
+		exit $$status
 
 clean: ## remove the virtualenv, the warehouse and dbt's build output
 	rm -rf $(VENV) dbt_project/target dbt_project/logs $(WAREHOUSE) $(WAREHOUSE).wal

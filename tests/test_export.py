@@ -6,6 +6,7 @@ import csv
 import io
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -79,7 +80,7 @@ def test_export_csv(sample_warehouse, tmp_path):
 
 def test_export_without_warehouse_says_what_to_do(tmp_path):
     result = CliRunner().invoke(cli, ["export", "-w", str(tmp_path / "none.duckdb"), str(tmp_path / "out")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # as query and status: no warehouse is an input error
     assert "no warehouse at" in result.output and "juesuan build" in result.output
     assert not (tmp_path / "out").exists()
 
@@ -137,3 +138,54 @@ def test_format_table_aligns_numbers_right_and_keeps_decimals():
     assert lines[3] == "合计          NULL"
     assert lines[4] == "x            10.00"
     assert lines[-1] == "(3 rows)"
+
+
+# ---------------------------------------------------------------- what operators and analysts meet first
+
+def test_a_missing_warehouse_gives_the_same_status_everywhere(tmp_path):
+    missing = str(tmp_path / "none.duckdb")
+    for args in (["query", "-w", missing, "select 1"], ["status", "-w", missing],
+                 ["export", "-w", missing, str(tmp_path / "out")]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "no warehouse at" in result.output and "Traceback" not in result.output
+
+
+def test_csv_export_has_a_byte_order_mark_for_excel(sample_warehouse, tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--format", "csv", "-w", str(sample_warehouse), str(tmp_path / "csv")])
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "csv" / "dim_report.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfreport_id,")
+    assert "焦作市" in data[3:].decode("utf-8")
+    result = CliRunner().invoke(cli, ["export", "--format", "csv", "--no-bom", "-w", str(sample_warehouse),
+                                      str(tmp_path / "plain")])
+    assert (tmp_path / "plain" / "dim_report.csv").read_bytes().startswith(b"report_id,")
+
+
+def test_export_to_a_folder_that_cannot_be_written_is_one_line(sample_warehouse, tmp_path):
+    # a folder below a plain file cannot be made, whoever runs the test (root included)
+    (tmp_path / "a-file").write_text("x")
+    result = CliRunner().invoke(cli, ["export", "-w", str(sample_warehouse), str(tmp_path / "a-file" / "out")])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "cannot write the export" in result.output
+
+
+def test_query_several_statements_empty_sql_and_wide_results(sample_warehouse):
+    result = CliRunner().invoke(cli, ["query", "-w", str(sample_warehouse),
+                                      "select count(*) as n from marts.dim_report; select 2 as two"])
+    assert result.exit_code == 0, result.output
+    assert "-- select count(*) as n from marts.dim_report;" in result.output and "-- select 2 as two" in result.output
+    for empty in ("", "  ", ";"):
+        result = CliRunner().invoke(cli, ["query", "-w", str(sample_warehouse), empty])
+        assert result.exit_code == 2 and "no SQL given" in result.output
+    result = CliRunner().invoke(cli, ["query", "-w", str(sample_warehouse), "select * from nowhere"])
+    assert result.exit_code == 1 and "nowhere" in result.output
+
+
+def test_a_table_fits_the_terminal_and_groups_amounts_only_there():
+    rows = [("一般公共服务支出" * 6, Decimal("16421400.00"))]
+    wide = format_table(["name", "amount"], rows)
+    assert "16421400.00" in wide and "…" not in wide
+    fitted = format_table(["name", "amount"], rows, max_width=40, grouped=True)
+    assert all(_width(line) <= 40 for line in fitted.splitlines()[:-1])
+    assert "16,421,400.00" in fitted and "…" in fitted

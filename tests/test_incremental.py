@@ -64,8 +64,9 @@ def test_a_build_with_nothing_new_reads_nothing_and_changes_no_row(built, monkey
     status = CliRunner().invoke(cli, ["status", "--warehouse", str(warehouse), "-n", "2"])
     assert status.exit_code == 0, status.output
     lines = status.output.splitlines()
-    assert lines[1].startswith(run["run_id"]) and "skipped" in lines[1]
-    assert len(lines) == 3  # header and two runs
+    assert lines[0] == f"no build of {warehouse} is running"
+    assert lines[2].startswith(run["run_id"]) and "skipped" in lines[2]
+    assert len(lines) == 4  # the build line, the header and two runs
 
 
 def test_one_new_pdf_is_the_only_file_read(built, monkeypatch, tmp_path):

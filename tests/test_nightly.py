@@ -237,3 +237,26 @@ def test_a_stopped_build_exits_with_the_signal_and_publishes_nothing(built, sig,
     assert "nothing was published" in output
     assert digest(warehouse) == before
     assert not building.exists()
+
+
+def test_a_warehouse_location_that_cannot_be_written_is_one_line(tmp_path, samples_dir):
+    (tmp_path / "a-file").write_text("x")
+    status, output = run("ingest", "--warehouse", str(tmp_path / "a-file" / "w.duckdb"), str(samples_dir))
+    assert status == 2, output
+    assert "cannot write" in output and "Traceback" not in output and output.count("\n") == 1
+
+
+def test_status_says_whether_a_build_is_running(built):
+    import fcntl
+
+    _, warehouse = built
+    status, output = run("status", "--warehouse", str(warehouse))
+    assert status == 0 and output.splitlines()[0] == f"no build of {warehouse} is running"
+    lock = warehouse.with_name(warehouse.name + ".lock")
+    with open(lock, "w") as held:  # what a running build holds
+        held.write("pid 4242 since 2026-12-01 02:30:00 UTC\n")
+        held.flush()
+        fcntl.flock(held, fcntl.LOCK_EX)
+        status, output = run("status", "--warehouse", str(warehouse))
+    assert status == 0
+    assert output.splitlines()[0] == f"a build of {warehouse} is running now (pid 4242 since 2026-12-01 02:30:00 UTC)"

@@ -50,20 +50,25 @@ def format_checks(summary, *, max_lines: int = 50) -> str:
 def format_runs(runs: list[dict]) -> str:
     """Plain text, one line per run: a cron mail and a terminal read it the same way."""
     header = (f"{'run':<22} {'command':<7} {'started (UTC)':<19} {'secs':>6} {'new':>4} {'chg':>4} {'same':>5} "
-              f"{'rm':>4} {'fail':>4} {'dbt':<8} {'checks':<8} {'chk!':>4} {'exit':>4}  published")
+              f"{'mv':>4} {'rm':>4} {'fail':>4} {'dbt':<8} {'checks':<8} {'chk!':>4} {'exit':>4}  published")
     lines = [header]
     for r in runs:
         secs = (r["ended_at"] - r["started_at"]).total_seconds() if r.get("ended_at") else None
         lines.append(
             f"{r['run_id']:<22} {r['command']:<7} {r['started_at']:%Y-%m-%d %H:%M:%S} "
             f"{'' if secs is None else f'{secs:.1f}':>6} {_n(r['files_new']):>4} {_n(r['files_changed']):>4} "
-            f"{_n(r['files_unchanged']):>5} {_n(r['files_removed']):>4} {_n(r['files_failed']):>4} "
+            f"{_n(r['files_unchanged']):>5} {_n(r.get('files_moved')):>4} {_n(r['files_removed']):>4} "
+            f"{_n(r['files_failed']):>4} "
             f"{r['dbt_status'] or '-':<8} {r['checks_status'] or '-':<8} {_n(r['checks_failed']):>4} "
             f"{_n(r['exit_status']):>4}  {'yes' if r['published'] else 'no'}")
         if r.get("removed_files"):
             lines.append(f"    removed: {r['removed_files']}")
         if r.get("failed_files"):
             lines.append(f"    failed: {r['failed_files']}")
+        if r.get("moved_files"):
+            lines.append(f"    moved: {r['moved_files']}")
+        if r.get("quarantined_files"):
+            lines.append(f"    quarantined: {r['quarantined_files']}")
     return "\n".join(lines)
 
 
@@ -71,11 +76,13 @@ def _n(value) -> str:
     return "-" if value is None else str(value)
 
 
-def _text(value) -> str:
+def _text(value, *, grouped: bool = False) -> str:
     if value is None:
         return "NULL"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, Decimal) and grouped:
+        return f"{value:,}"  # exact: the digits as stored, with thousands separators
     if isinstance(value, (datetime, date)):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
     return str(value)
@@ -90,15 +97,43 @@ def _pad(text: str, width: int, right: bool) -> str:
     return fill + text if right else text + fill
 
 
-def format_table(columns: list[str], rows: list[tuple]) -> str:
-    """An aligned text table: numbers right-aligned and exact (Decimal as printed), NULL for NULL."""
-    cells = [[_text(v) for v in row] for row in rows]
+def _clip(text: str, width: int) -> str:
+    """`text` cut to `width` display columns, an ellipsis marking the cut."""
+    if _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+#: A text column is never narrowed below this many display columns to fit a terminal.
+MIN_CLIPPED_WIDTH = 8
+
+
+def format_table(columns: list[str], rows: list[tuple], *, max_width: int | None = None,
+                 grouped: bool = False) -> str:
+    """An aligned text table: numbers right-aligned and exact, NULL for NULL. ``grouped`` prints DECIMAL
+    amounts with thousands separators; ``max_width`` (a terminal's width) narrows the widest text columns,
+    cutting their cells with an ellipsis, until the table fits (numbers are never cut)."""
+    cells = [[_text(v, grouped=grouped) for v in row] for row in rows]
     numeric = [
         all(row[i] is None or isinstance(row[i], (int, float, Decimal)) and not isinstance(row[i], bool)
             for row in rows)
         for i in range(len(columns))
     ]
     widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    if max_width is not None:
+        while sum(widths) + 2 * (len(widths) - 1) > max_width:
+            text_columns = [i for i, n in enumerate(numeric) if not n and widths[i] > MIN_CLIPPED_WIDTH]
+            if not text_columns:
+                break
+            widest = max(text_columns, key=lambda i: widths[i])
+            widths[widest] -= 1
+        cells = [[c if numeric[i] else _clip(c, widths[i]) for i, c in enumerate(row)] for row in cells]
+        columns = [c if numeric[i] else _clip(c, widths[i]) for i, c in enumerate(columns)]
     lines = [
         "  ".join(_pad(c, w, n) for c, w, n in zip(columns, widths, numeric)).rstrip(),
         "  ".join("-" * w for w in widths),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
+from ..contract import EXIT_USAGE
 from .app import CONTEXT_SETTINGS, cli, warehouse_option
 from .render import format_runs
 
@@ -14,7 +17,8 @@ from .render import format_runs
               help="How many runs to show, newest first.")
 def status_command(warehouse, count):
     """The last runs of build and ingest on a warehouse (from raw.runs): when, how long, files new /
-    changed / unchanged / removed / failed, dbt and checks (ok, failed, skipped), exit status.
+    changed / unchanged / moved / removed / failed, dbt and checks (ok, failed, skipped), exit status; and
+    whether a build of it is running now. Exit status 2 when there is no warehouse.
 
     Reads with a read-only connection, so it works while a build runs. A build whose dbt step failed is
     not published; it is shown from WAREHOUSE.failed when that is newer than WAREHOUSE.
@@ -23,11 +27,17 @@ def status_command(warehouse, count):
 
         juesuan status --warehouse data/warehouse.duckdb -n 5
     """
-    from ..warehouse.publish import sibling
+    from ..warehouse.publish import build_running, sibling
     from ..warehouse.runlog import last_runs
 
+    running = build_running(warehouse)
     if not warehouse.exists():
-        raise click.UsageError(f"{warehouse}: no such warehouse. Build one with `juesuan build`.")
+        click.echo(f"no warehouse at {warehouse}: build one first, e.g. "
+                   f"`juesuan build --warehouse {warehouse} data/samples/`"
+                   + (f" (a build of it is running now: {running})" if running else ""), err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"a build of {warehouse} is running now ({running})" if running
+               else f"no build of {warehouse} is running")
     click.echo(format_runs(last_runs(warehouse, count)))
     failed = sibling(warehouse, ".failed")
     if failed.exists() and failed.stat().st_mtime > warehouse.stat().st_mtime:
