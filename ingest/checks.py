@@ -230,6 +230,9 @@ def validate(rows: list[tuple], *, docs_dir: Path | None = None,
     docs_index = None
     if docs_dir is not None:
         context.build_data_docs(site_names=[config["data_docs_site"]])
+        from ingest.build.data_docs import make_offline  # the pages load CSS, JS and fonts from the site
+
+        make_offline(Path(docs_dir))
         docs_index = Path(docs_dir) / "index.html"
     return passed, docs_index
 
