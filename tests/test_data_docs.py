@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ SUITES = {
 
 HOLD = """
 import sys, duckdb
-con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "ro")
+con = duckdb.connect(sys.argv[1], read_only=True)
 con.execute("select count(*) from marts.dim_report").fetchall()
 print("holding", flush=True)
 sys.stdin.readline()
@@ -47,10 +48,10 @@ def _sha256(path: Path) -> str:
 
 
 class Holder:
-    """Another process with the warehouse open (read-only, as the notebook opens it, or read-write)."""
+    """Another process with the warehouse open (read-only, as the notebook opens it)."""
 
-    def __init__(self, path: Path, mode: str):
-        self.proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path), mode], stdin=subprocess.PIPE,
+    def __init__(self, path: Path):
+        self.proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout.readline().strip() == "holding"
 
@@ -59,14 +60,15 @@ class Holder:
         self.proc.wait(timeout=30)
 
 
-def _make_docs(sample_warehouse: Path, tmp: Path, mode: str) -> dict:
+def _make_docs(sample_warehouse: Path, tmp: Path) -> dict:
     folder = tmp / "published"
     folder.mkdir()
     warehouse = folder / "warehouse.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
     docs = tmp / "data_docs"
     before = (_sha256(warehouse), warehouse.stat().st_mtime_ns)
-    holder = Holder(warehouse, mode)
+    started = time.time()
+    holder = Holder(warehouse)
     try:
         # the holder's lock is real: opening the file for writing, as `make docs` used to, fails now
         writer = subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1])",
@@ -79,13 +81,14 @@ def _make_docs(sample_warehouse: Path, tmp: Path, mode: str) -> dict:
     finally:
         holder.close()
     return {"result": result, "warehouse": warehouse, "before": before, "docs": docs, "folder": folder,
+            "started": started,
             "after": (_sha256(warehouse), warehouse.stat().st_mtime_ns)}
 
 
 @pytest.fixture(scope="module")
 def made_docs(tmp_path_factory, sample_warehouse) -> dict:
     """`make docs` on a copy of the sample build while a reader holds it open read-only."""
-    return _make_docs(sample_warehouse, tmp_path_factory.mktemp("docs_ro"), "ro")
+    return _make_docs(sample_warehouse, tmp_path_factory.mktemp("docs"))
 
 
 def test_make_docs_succeeds_while_a_reader_holds_the_warehouse(made_docs):
@@ -100,14 +103,6 @@ def test_make_docs_leaves_the_published_warehouse_as_it_was(made_docs):
     assert made_docs["after"] == made_docs["before"]  # bytes and modification time
     # nothing beside it either: no WAL, no copy, no lock file
     assert sorted(p.name for p in made_docs["folder"].iterdir()) == ["warehouse.duckdb"]
-
-
-def test_make_docs_succeeds_while_a_writer_holds_the_warehouse(tmp_path, sample_warehouse):
-    """A notebook opened without read_only=True holds the write lock: the docs still build, from a copy."""
-    made = _make_docs(sample_warehouse, tmp_path, "rw")
-    assert made["result"].returncode == 0, made["result"].stdout + made["result"].stderr
-    assert made["after"] == made["before"]
-    assert (made["docs"] / "index.html").is_file()
 
 
 def test_no_page_or_stylesheet_loads_anything_remote(made_docs):
@@ -231,6 +226,20 @@ def test_every_validation_page_shows_its_expectations_offline(browser, made_docs
                     assert e["description"] in text, (family, e["description"])
         finally:
             visit.close()
+
+
+def test_the_dbt_docs_page_works_offline_too(browser, made_docs):
+    page = ROOT / "dbt_project" / "target" / "static_index.html"
+    assert page.stat().st_mtime > made_docs["started"]  # written by this make docs
+    visit = Visit(browser, page)
+    try:
+        visit.page.wait_for_selector("text=juesuan warehouse")
+        # dbt's own page, one file: nothing is fetched from the network (its Angular app logs
+        # file:// history errors of its own, which are not ours to mend)
+        assert visit.requests and all(u.startswith(("file://", "data:")) for u in visit.requests), \
+            sorted({u for u in visit.requests if not u.startswith(("file://", "data:"))})
+    finally:
+        visit.close()
 
 
 def _colour_share(png: Path) -> dict[str, float]:
