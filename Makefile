@@ -6,7 +6,7 @@ WAREHOUSE ?= data/warehouse.duckdb
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install fonts build ingest check test docs bench accuracy nightly clean
+.PHONY: help install fonts chromium docs-assets build ingest check test docs notebook bench accuracy nightly clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test,dask]"
 	@$(MAKE) --no-print-directory fonts || echo "warning: without these fonts 'make test' fails (the generated reports embed them)"
+	@$(MAKE) --no-print-directory chromium || echo "warning: without Chromium the Data Docs browser tests fail"
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the project with its test tools
@@ -38,20 +39,60 @@ fonts: ## install the CJK fonts the tests embed (Debian packages; apt-get when r
 		exit 1; \
 	fi
 
+chromium: ## install Debian's Chromium for the headless-browser tests of the Data Docs (apt-get when run as root)
+	@if [ -x /usr/bin/chromium ]; then echo "Chromium present"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium"; \
+		apt-get install -y --no-install-recommends chromium \
+			|| { apt-get update && apt-get install -y --no-install-recommends chromium; }; \
+	else \
+		echo "the Data Docs tests need Debian's chromium (/usr/bin/chromium): run 'sudo apt-get install chromium' (or 'sudo make chromium')"; \
+		exit 1; \
+	fi
+
+# The CSS, JavaScript and fonts that GX Data Docs load from CDNs, as the npm packages GX names, pinned by
+# package-lock.json; ingest/build/data_docs.py copies them into each generated site.
+ASSETS := expectations/assets
+ASSETS_STAMP := $(ASSETS)/node_modules/.installed
+
+$(ASSETS_STAMP): $(ASSETS)/package.json $(ASSETS)/package-lock.json
+	@command -v npm >/dev/null || { echo "the Data Docs assets are npm packages: install Node.js and npm (Debian: apt-get install npm)"; exit 1; }
+	cd $(ASSETS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+docs-assets: $(ASSETS_STAMP) ## install the files GX Data Docs load (npm ci in expectations/assets), served from the site
+
 build: $(STAMP) ## build the warehouse $(WAREHOUSE) from data/samples/ (ingest, dbt build, checks)
 	$(BIN)/juesuan build --warehouse $(WAREHOUSE) data/samples/
 
 ingest: $(STAMP) ## read data/samples/ into the raw schema only
 	$(BIN)/juesuan ingest --warehouse $(WAREHOUSE) data/samples/
 
-test: $(STAMP) ## run the test suite (real PDFs, camelot, DuckDB, dbt build, GX)
+test: $(STAMP) $(ASSETS_STAMP) ## run the test suite (real PDFs, camelot, DuckDB, dbt build, GX, headless Chromium)
+	@$(MAKE) --no-print-directory chromium || echo "warning: without Chromium the Data Docs browser tests fail"
 	$(BIN)/pytest -q
 
-docs: $(STAMP) ## dbt docs as a static page (dbt_project/target/static_index.html) and GX Data Docs of $(WAREHOUSE)
+DOCS_DIR ?= expectations/data_docs
+
+# Both from one copy of the warehouse: dbt opens its database read-write and the published file must
+# stay as the build published it, readable (and lockable) by anyone while the docs are made.
+docs: $(STAMP) $(ASSETS_STAMP) ## dbt docs (dbt_project/target/static_index.html) and offline GX Data Docs ($(DOCS_DIR)) of a copy of $(WAREHOUSE)
 	@test -f $(WAREHOUSE) || { echo "no warehouse at $(WAREHOUSE): run make build first"; exit 1; }
-	cd dbt_project && JUESUAN_WAREHOUSE=$(abspath $(WAREHOUSE)) ../$(BIN)/dbt docs generate --static \
-		--project-dir . --profiles-dir . --no-send-anonymous-usage-stats --quiet
-	$(BIN)/python -m ingest.cli.checks $(WAREHOUSE) --docs
+	@snapshot=$$(mktemp -d) && trap 'rm -rf "$$snapshot"' EXIT && copy="$$snapshot/$(notdir $(WAREHOUSE))" && \
+	cp $(WAREHOUSE) "$$copy" && { [ ! -f $(WAREHOUSE).wal ] || cp $(WAREHOUSE).wal "$$copy.wal"; } && \
+	echo "docs of a copy of $(WAREHOUSE) ($$copy)" && \
+	( cd dbt_project && JUESUAN_WAREHOUSE="$$copy" ../$(BIN)/dbt docs generate --static \
+		--project-dir . --profiles-dir . --no-send-anonymous-usage-stats --quiet ) && \
+	$(BIN)/python -m ingest.cli.data_docs "$$copy" --out $(DOCS_DIR)
+
+NOTEBOOK_STAMP := $(VENV)/.notebook
+
+$(NOTEBOOK_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e ".[notebook]"
+	touch $@
+
+notebook: $(NOTEBOOK_STAMP) ## open notebooks/explore.ipynb in JupyterLab on $(WAREHOUSE) (installs the [notebook] extra)
+	JUESUAN_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/jupyter lab $(NOTEBOOK_ARGS) notebooks/explore.ipynb
 
 INBOX ?= data/samples
 SYNTH ?= 0
@@ -66,7 +107,7 @@ nightly: $(STAMP) ## the nightly build of the PDFs in INBOX (default data/sample
 		exit $$status
 
 clean: ## remove the virtualenv, the warehouse and dbt's build output
-	rm -rf $(VENV) dbt_project/target dbt_project/logs $(WAREHOUSE) $(WAREHOUSE).wal
+	rm -rf $(VENV) dbt_project/target dbt_project/logs $(WAREHOUSE) $(WAREHOUSE).wal $(ASSETS)/node_modules $(DOCS_DIR)
 
 accuracy: $(STAMP) ## recall and precision by layout and table on generated reports (PER_LAYOUT=3)
 	$(BIN)/python -m tests.synth.accuracy --per-layout $(or $(PER_LAYOUT),3)

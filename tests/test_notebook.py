@@ -1,9 +1,16 @@
-"""notebooks/explore.ipynb runs top to bottom against the sample build and draws its charts."""
+"""notebooks/explore.ipynb runs top to bottom and draws its charts as static SVG, with nothing online.
+
+It runs twice through nbclient and a real kernel: on the sample build, and on a build that adds the two
+Putuo reports of ../shared/real (three department types, 三公 figures printed blank, a 09 table printed
+without figures), where the charts must say "not printed" and list only what exists.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,42 +21,22 @@ nbclient = pytest.importorskip("nbclient")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
-# Altair's HTML output embeds the Vega-Lite spec as the first argument of its loader function
-SPEC_RE = re.compile(r"\}\)\((\{.*\}), \{\"mode\": \"vega-lite\"\}\);", re.S)
+NOT_PRINTED = "空白 not printed"
+CHARTS = ("spending_by_class", "share_by_class", "personnel_share", "budget_vs_actual", "three_public_items")
+# The test's own last cell: the Vega-Lite spec of each chart the notebook made, to check their data
+DUMP_SPECS = f"""
+import json as _json
+print("CHART_SPECS " + _json.dumps({{_name: globals()[_name].to_dict() for _name in {CHARTS!r}}}, ensure_ascii=False))
+"""
+# what an SVG may name: its own XML namespaces, never a script or stylesheet to fetch
+NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 
 
-def _chart_specs(nb) -> list[dict]:
-    specs = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            for mime, value in data.items():
-                if mime.startswith("application/vnd.vegalite"):
-                    specs.append(value)
-            html = data.get("text/html", "")
-            if "vegaEmbed" in html or "vega-embed" in html:
-                match = SPEC_RE.search(html)
-                assert match, "an Altair HTML output without its spec"
-                specs.append(json.loads(match.group(1)))
-    return specs
-
-
-def _rows(spec: dict) -> list[dict]:
-    return [row for rows in spec.get("datasets", {}).values() for row in rows]
-
-
-def _title(spec: dict) -> str:
-    title = spec.get("title", "")
-    return title if isinstance(title, str) else title.get("text", "")
-
-
-@pytest.fixture(scope="module")
-def executed(sample_warehouse):
+def _execute(warehouse: Path):
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    import os
-
+    nb.cells.append(nbformat.v4.new_code_cell(DUMP_SPECS))
     old = os.environ.get("JUESUAN_WAREHOUSE")
-    os.environ["JUESUAN_WAREHOUSE"] = str(sample_warehouse)  # the kernel inherits the environment
+    os.environ["JUESUAN_WAREHOUSE"] = str(warehouse)  # the kernel inherits the environment
     try:
         nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
                                 resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
@@ -61,38 +48,183 @@ def executed(sample_warehouse):
     return nb
 
 
+def _notebook_outputs(nb) -> list:
+    """The outputs of the notebook's own cells (not the test's last one)."""
+    return [o for c in nb.cells[:-1] if c.cell_type == "code" for o in c.outputs]
+
+
+def _specs(nb) -> dict[str, dict]:
+    printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    return json.loads(printed.split("CHART_SPECS ", 1)[1])
+
+
+def _svgs(nb) -> dict[str, str]:
+    """The SVG each chart cell displayed, by the name of the chart the cell ends with."""
+    svgs = {}
+    for cell in nb.cells[:-1]:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        last = cell.source.strip().splitlines()[-1].strip()
+        for output in cell.outputs:
+            if "image/svg+xml" in output.get("data", {}):
+                svgs[last] = output["data"]["image/svg+xml"]
+    return svgs
+
+
+def _rows(spec: dict, dataset_of: dict | None = None) -> list[dict]:
+    """Rows of a spec's data (or of one layer's own data)."""
+    data = (dataset_of or spec).get("data", {})
+    if "name" in data:
+        return spec["datasets"][data["name"]]
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title", "")
+    return title if isinstance(title, str) else title.get("text", "")
+
+
+def _layer(spec: dict, mark: str) -> dict:
+    inner = spec.get("spec", spec)  # a faceted chart holds its layers in "spec"
+    found = [layer for layer in inner["layer"] if (layer["mark"]["type"] if isinstance(layer["mark"], dict)
+                                                   else layer["mark"]) == mark]
+    assert len(found) == 1, (mark, inner["layer"])
+    return found[0]
+
+
+def _texts(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def _build(tmp_path_factory, pdfs: list[Path]) -> Path:
+    from click.testing import CliRunner
+
+    from ingest.cli import cli
+
+    inbox = tmp_path_factory.mktemp("notebook_inbox")
+    for pdf in pdfs:
+        shutil.copyfile(pdf, inbox / pdf.name)
+    path = tmp_path_factory.mktemp("notebook_built") / "warehouse.duckdb"
+    result = CliRunner().invoke(cli, ["build", "--warehouse", str(path), str(inbox)])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return path
+
+
+@pytest.fixture(scope="module")
+def executed(sample_warehouse):
+    return _execute(sample_warehouse)
+
+
+@pytest.fixture(scope="module")
+def putuo_warehouse(tmp_path_factory, samples_dir, real_dir) -> Path:
+    """The samples and the two Putuo final accounts (not the budget report beside them)."""
+    pdfs = sorted(samples_dir.glob("*.pdf")) + [real_dir / "putuo-finance-2024.pdf",
+                                                real_dir / "putuo-social-work-2024.pdf"]
+    return _build(tmp_path_factory, pdfs)
+
+
+@pytest.fixture(scope="module")
+def executed_putuo(putuo_warehouse):
+    return _execute(putuo_warehouse)
+
+
+def _query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def test_notebook_runs_without_errors(executed, sample_warehouse):
-    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    outputs = _notebook_outputs(executed)
     assert not [o for o in outputs if o.output_type == "error"]
     assert all(c.execution_count for c in executed.cells if c.cell_type == "code")
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert str(Path(sample_warehouse).resolve()) in printed  # it used JUESUAN_WAREHOUSE
 
 
-def test_notebook_draws_cross_city_charts_with_chinese_labels(executed, sample_warehouse):
-    specs = {_title(s): s for s in _chart_specs(executed)}
-    assert len(specs) >= 4, list(specs)
-    for title, spec in specs.items():
-        assert re.search(r"[\u4e00-\u9fff]", title), title
-        assert _rows(spec), f"chart {title} has no data"
+@pytest.mark.parametrize("run", ["executed", "executed_putuo"])
+def test_charts_are_static_svg_and_no_output_refers_to_the_network(run, request):
+    nb = request.getfixturevalue(run)
+    assert not [o for o in _notebook_outputs(nb) if o.output_type == "error"]
+    svgs = _svgs(nb)
+    assert sorted(svgs) == sorted(CHARTS)
+    for output in _notebook_outputs(nb):
+        data = output.get("data", {})
+        assert not {m for m in data if "javascript" in m or m.startswith("application/vnd.vega")}, list(data)
+        for mime, value in data.items():
+            text = value if isinstance(value, str) else json.dumps(value)
+            assert "<script" not in text.lower(), mime
+            assert set(re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"'<>)]*", text)) <= NAMESPACES, mime
+    for name, svg in svgs.items():
+        assert svg.lstrip().startswith("<svg") and len(_texts(svg)) > 5, name
 
-    by_class = specs["各部门按功能分类（类）的支出"]
-    assert by_class["encoding"]["x"]["title"] == "支出（万元）"
-    assert {r["region"] for r in _rows(by_class)} == {"焦作市", "三门峡市"}
-    jiaozuo_201 = [r for r in _rows(by_class) if r["region"] == "焦作市" and r["func_code"] == "201"]
+
+def test_notebook_draws_cross_city_charts_with_chinese_labels(executed, sample_warehouse):
+    specs = _specs(executed)
+    assert sorted(specs) == sorted(CHARTS)
+    svgs = _svgs(executed)
+    for name, spec in specs.items():
+        title = _title(spec)
+        assert re.search(r"[\u4e00-\u9fff]", title), title
+        assert title in _texts(svgs[name]), (name, title)  # drawn, not only specified
+        assert _rows(spec), f"chart {name} has no data"
+
+    by_class = specs["spending_by_class"]
+    bars = _layer(by_class, "bar")
+    assert bars["encoding"]["x"]["title"] == "支出（万元）"
+    assert {r["region"] for r in _rows(by_class, bars)} == {"焦作市", "三门峡市"}
+    jiaozuo_201 = [r for r in _rows(by_class, bars) if r["region"] == "焦作市" and r["func_code"] == "201"]
     assert [r["amount_wan"] for r in jiaozuo_201] == [pytest.approx(1376.91)]
 
-    personnel = specs["各类部门的人员经费占比（跨城市）"]
-    con = duckdb.connect(str(sample_warehouse), read_only=True)
-    try:
-        expected = dict(con.execute(
-            "select region, personnel_share from marts.cmp_department_year").fetchall())
-    finally:
-        con.close()
+    personnel = specs["personnel_share"]
+    expected = dict(_query(sample_warehouse, "select region, personnel_share from marts.cmp_department_year"))
     assert {r["region"]: pytest.approx(float(r["personnel_share"])) for r in _rows(personnel)} == \
         {k: float(v) for k, v in expected.items()}
 
-    three_public = specs["“三公”经费：预算数与决算数"]
+    three_public = specs["budget_vs_actual"]
     got = {(r["label"].split()[0], r["stage_zh"]): r["amount_wan"] for r in _rows(three_public)}
     assert got == {("焦作市", "预算数"): pytest.approx(6.04), ("焦作市", "决算数"): pytest.approx(6.04),
                    ("三门峡市", "预算数"): pytest.approx(0.2), ("三门峡市", "决算数"): pytest.approx(0.12)}
+    # every figure of the samples is printed: no chart says otherwise
+    assert not [n for n, svg in svgs.items() if NOT_PRINTED in svg]
+
+
+def test_blank_three_public_figures_say_not_printed(executed_putuo, putuo_warehouse):
+    """A total printed blank, and a 09 table printed without figures, are marked where the bar would be."""
+    blank = {(label, stage) for label, stage in _query(putuo_warehouse, """
+        select r.region || ' ' || r.department_type, s.stage_zh
+        from marts.dim_report r
+        cross join (values ('budget', '预算数'), ('actual', '决算数')) as s(stage, stage_zh)
+        left join marts.fct_three_public t on t.report_id = r.report_id and t.stage = s.stage and t.item = 'total'
+        where t.amount_yuan is null""")}
+    assert ("上海市普陀区 财政局", "决算数") in blank and ("上海市普陀区 区委社会工作部", "预算数") in blank
+    spec = _specs(executed_putuo)["budget_vs_actual"]
+    rows = _rows(spec)
+    assert {(r["label"], r["stage_zh"]) for r in rows if r["amount_wan"] is None} == blank
+    assert len(rows) == 2 * len(_query(putuo_warehouse, "select 1 from marts.dim_report"))  # no report left out
+    text = _layer(spec, "text")
+    assert text["encoding"]["text"] == {"value": NOT_PRINTED} and "isValid" in text["transform"][0]["filter"]
+    svg_texts = _texts(_svgs(executed_putuo)["budget_vs_actual"])
+    assert svg_texts.count(NOT_PRINTED) == len(blank)
+
+    items = _specs(executed_putuo)["three_public_items"]
+    notes = {r["label"]: r["note"] for r in _rows(items, _layer(items, "text"))}
+    assert set(notes) == {"上海市普陀区 财政局", "上海市普陀区 区委社会工作部"}
+    for note in notes.values():
+        assert note.startswith(NOT_PRINTED) and "公务接待费" in note
+    assert sum(t.startswith(NOT_PRINTED) for t in _texts(_svgs(executed_putuo)["three_public_items"])) == 2
+
+
+def test_personnel_share_lists_only_the_regions_that_have_each_department_type(executed_putuo, putuo_warehouse):
+    types_of = {}
+    for region, department_type in _query(putuo_warehouse,
+                                          "select region, department_type from marts.cmp_department_year"):
+        types_of.setdefault(region, set()).add(department_type)
+    assert len(set().union(*types_of.values())) == 3 and len(types_of["上海市普陀区"]) == 2
+    spec = _specs(executed_putuo)["personnel_share"]
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    texts = _texts(_svgs(executed_putuo)["personnel_share"])
+    # one axis label per department of the region: a shared axis would repeat every region in every row
+    assert {region: texts.count(region) for region in types_of} == {r: len(t) for r, t in types_of.items()}

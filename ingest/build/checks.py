@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -182,6 +184,9 @@ def validate(rows: list[tuple], *, docs_dir: Path | None = None,
     docs_index = None
     if docs_dir is not None:
         context.build_data_docs(site_names=[config["data_docs_site"]])
+        from .data_docs import make_offline  # the pages load CSS, JS and fonts from the site
+
+        make_offline(Path(docs_dir))
         docs_index = Path(docs_dir) / "index.html"
     return passed, docs_index
 
@@ -211,3 +216,36 @@ def run_checks(warehouse: Path, *, docs_dir: Path | None = None) -> CheckSummary
             report_labels=store.report_labels(),
             docs_index=docs_index,
         )
+
+
+def build_docs_site(warehouse: Path, out: Path) -> tuple[Path, int, int]:
+    """GX Data Docs of a warehouse's check comparisons in ``out``, replacing what was there.
+
+    Opens ``warehouse`` read-only and writes nothing to it. The site is built in a new folder beside
+    ``out`` and moved into place when complete. Returns the index page, the number of comparisons
+    validated and the number that failed.
+    """
+    from ..warehouse.quality import read_comparisons
+    from .data_docs import DataDocsError
+
+    out = Path(out).resolve()
+    if out.exists() and any(out.iterdir()) and not (out / "index.html").is_file():
+        raise DataDocsError(f"{out} is not empty and holds no Data Docs (no index.html): not replacing it")
+    try:
+        rows = read_comparisons(warehouse)
+    except ComparisonsMissing as exc:
+        raise ChecksNotBuilt(str(exc)) from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        passed, _ = validate(rows, docs_dir=building)  # validate calls make_offline on the new site
+        previous = out.with_name(out.name + ".previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        if out.exists():
+            out.rename(previous)
+        building.rename(out)
+        shutil.rmtree(previous, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return out / "index.html", len(passed), sum(not ok for ok in passed.values())

@@ -20,6 +20,27 @@ class ComparisonsMissing(Exception):
     """The warehouse has no quality.check_comparisons (dbt build has not run, or failed)."""
 
 
+def read_comparisons(path: Path | str) -> list[tuple]:
+    """The rows of quality.check_comparisons of a warehouse, read through a read-only connection."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return _comparisons(con)
+    finally:
+        con.close()
+
+
+def _comparisons(con) -> list[tuple]:
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'quality' and table_name = 'check_comparisons'").fetchone()[0]
+    if not exists:
+        raise ComparisonsMissing("quality.check_comparisons is not in the warehouse: run `dbt build` "
+                                 "(juesuan build does) before the checks")
+    return con.execute(
+        f"select {', '.join(COMPARISON_COLUMNS)}, abs_difference <= tolerance as passed_sql "
+        "from quality.check_comparisons order by report_id, family, check_name, subject").fetchall()
+
+
 class QualityStore:
     """A write connection to a warehouse being built, for the checks' input and output."""
 
@@ -38,15 +59,7 @@ class QualityStore:
 
     def comparisons(self) -> list[tuple]:
         """Rows of quality.check_comparisons (COMPARISON_COLUMNS, then abs_difference <= tolerance)."""
-        exists = self.con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'quality' and table_name = 'check_comparisons'").fetchone()[0]
-        if not exists:
-            raise ComparisonsMissing("quality.check_comparisons is not in the warehouse: run `dbt build` "
-                                     "(juesuan build does) before the checks")
-        return self.con.execute(
-            f"select {', '.join(COMPARISON_COLUMNS)}, abs_difference <= tolerance as passed_sql "
-            "from quality.check_comparisons order by report_id, family, check_name, subject").fetchall()
+        return _comparisons(self.con)
 
     def write_results(self, verdicts: dict[tuple[str, str, str], bool], checked_at: datetime) -> int:
         """Replace quality.check_results: each comparison with its verdict, keyed (report, check, subject).
