@@ -260,3 +260,19 @@ def test_status_says_whether_a_build_is_running(built):
         status, output = run("status", "--warehouse", str(warehouse))
     assert status == 0
     assert output.splitlines()[0] == f"a build of {warehouse} is running now (pid 4242 since 2026-12-01 02:30:00 UTC)"
+
+
+def test_progress_moves_through_the_stages_and_dbt_nodes(built):
+    from ingest.build.pipeline import build_warehouse
+
+    inbox, warehouse = built
+    (inbox / "sanmenxia-2024.pdf").rename(inbox / "三门峡-2024.pdf")  # a move: dbt runs, nothing is read
+    stages, nodes = [], []
+    result = build_warehouse([inbox], warehouse, jobs=1, on_stage=stages.append,
+                             on_node=lambda done, total: nodes.append((done, total)))
+    assert result.exit_status == 0 and result.published
+    assert stages == ["copy", "ingest", "dbt", "checks", "publish"]
+    done = [d for d, _ in nodes]
+    assert done == list(range(1, len(nodes) + 1))  # one call per finished node, in order
+    totals = {t for _, t in nodes}
+    assert totals == {len(nodes)}  # the total dbt announced is the number of nodes that finished
