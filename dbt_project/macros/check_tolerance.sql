@@ -27,7 +27,7 @@
     parentheses made full-width, so that 维修(护)费 and 维修（护）费 compare equal.
 -#}
 {% macro check_normalize_name(expr) -%}
-    replace(replace(regexp_replace(coalesce({{ expr }}, ''), '\s+', '', 'g'), '(', '（'), ')', '）')
+    replace(replace(regexp_replace(coalesce({{ expr }}, ''), '[{{ white_space() }}]+', '', 'g'), '(', '（'), ')', '）')
 {%- endmacro %}
 
 
