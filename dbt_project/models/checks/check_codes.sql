@@ -85,7 +85,7 @@ functional_matched as (
 
 printed_economic as (
 
-    select distinct report_id, 6 as table_no, econ_code, econ_name
+    select distinct report_id, {{ table_of_family('economic') }} as table_no, econ_code, econ_name
     from {{ ref('fct_economic') }}
     where econ_code is not null
 

@@ -54,7 +54,7 @@ class_rollups as (
     select
         c.report_id,
         'rollup_class' as check_name,
-        6 as table_no,
+        {{ table_of_family('economic') }} as table_no,
         '06 ' || c.econ_code as subject,
         {{ check_amount('k.parts_sum') }} as expected,
         {{ check_amount('c.amount') }} as observed,
@@ -85,7 +85,7 @@ group_checks as (
     select
         t.report_id,
         case t.expense_group when '人员经费' then 'personnel_total' else 'public_total' end as check_name,
-        6 as table_no,
+        {{ table_of_family('economic') }} as table_no,
         '06 ' || t.expense_group || '合计' as subject,
         {{ check_amount('s.parts_sum') }} as expected,
         {{ check_amount('t.amount') }} as observed,

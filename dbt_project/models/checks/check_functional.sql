@@ -21,7 +21,7 @@ facts as (
         measure,
         amount
     from {{ ref('fct_functional') }}
-    where cast(table_no as integer) in (2, 3, 5, 7, 8)
+    where cast(table_no as integer) in {{ tables_of_family('functional') }}
 
 ),
 

@@ -30,7 +30,7 @@ summary as (
         measure,
         amount
     from {{ ref('fct_summary') }}
-    where cast(table_no as integer) in (1, 4)
+    where cast(table_no as integer) in {{ tables_of_family('summary') }}
 
 ),
 

@@ -7,7 +7,7 @@ with
 cells as (
 
     select * from {{ ref('int_body_cells_enriched') }}
-    where table_no in (1, 4)
+    where table_no in {{ tables_of_family('summary') }}
 
 ),
 

@@ -24,7 +24,6 @@ functional_totals as (
         max(case when table_no = 3 and measure = 'project' then amount_yuan end) as project_yuan
     from {{ ref('fct_functional') }}
     where func_level = '合计'
-        and table_no in (2, 3)
     group by report_id
 
 ),

@@ -13,7 +13,7 @@ cells as (
 
     select * from {{ ref('int_body_cells_enriched') }}
     where role = 'amount'
-        and table_no in (1, 4)
+        and table_no in {{ tables_of_family('summary') }}
 
 ),
 

@@ -15,7 +15,7 @@ facts as (
     union all
 
     select
-        'fct_economic' as fact_table, report_id, 6 as table_no,
+        'fct_economic' as fact_table, report_id, {{ table_of_family('economic') }} as table_no,
         coalesce(econ_code, econ_name) as row_key, econ_name as row_label, 'amount' as measure,
         amount, amount_yuan, page
     from {{ ref('fct_economic') }}
@@ -31,7 +31,7 @@ facts as (
     union all
 
     select
-        'fct_three_public' as fact_table, report_id, 9 as table_no,
+        'fct_three_public' as fact_table, report_id, {{ table_of_family('three_public') }} as table_no,
         item as row_key, item_zh as row_label, stage as measure,
         amount, amount_yuan, page
     from {{ ref('fct_three_public') }}
