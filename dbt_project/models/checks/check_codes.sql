@@ -7,18 +7,10 @@
 --   econ_name_matches  warning  its printed name equals the seed's name
 -- These are yes/no checks written as numbers so that all checks share one shape: expected = 1,
 -- observed = 1 (yes) or 0 (no), tolerance 0.00.
--- The seed year used is the report's fiscal year when the seed has it, else the latest earlier year in
--- the seed, else the earliest year in the seed (a report newer or older than every year in the seed is
--- still checked, against the nearest list).
+-- The seed year of a report is int_report_seed_years' (the same rule as the facts: the report's fiscal
+-- year, else the latest earlier year in the seed, else the earliest).
 
 with
-
-reports as (
-
-    select report_id, cast(fiscal_year as integer) as fiscal_year
-    from {{ ref('dim_report') }}
-
-),
 
 function_seed as (
 
@@ -37,23 +29,9 @@ economic_seed as (
 
 ),
 
-seed_years as (
-
-    select distinct fiscal_year from function_seed
-
-),
-
 report_seed_year as (
 
-    select
-        r.report_id,
-        coalesce(
-            max(y.fiscal_year) filter (where y.fiscal_year <= r.fiscal_year),
-            min(y.fiscal_year)
-        ) as seed_year
-    from reports as r
-    cross join seed_years as y
-    group by r.report_id
+    select report_id, seed_year from {{ ref('int_report_seed_years') }}
 
 ),
 
