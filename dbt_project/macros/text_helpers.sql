@@ -19,6 +19,12 @@
     translate({{ squash(text_expr) }}, '（）', '()')
 {%- endmacro %}
 
+{#- A row label as the seed summary_line_labels spells it: no white space, parentheses full-width
+    (使用非财政拨款结余(含专用结余) and 使用非财政拨款结余（含专用结余） are one label). -#}
+{% macro label_key(text_expr) -%}
+    translate({{ squash(text_expr) }}, '()', '（）')
+{%- endmacro %}
+
 {#- The amount grammar, the same rules as ingest/read/amounts.py (its docstring states them); both are
     tested against one list of printed spellings, tests/data/amount_spellings.csv.
 
