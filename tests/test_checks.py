@@ -81,7 +81,7 @@ def _assert_all_pass(path: Path, summary, n_reports: int) -> None:
     con = duckdb.connect(str(path), read_only=True)
     try:
         per_family = con.execute(
-            "select c.family, c.check_name, count(distinct c.report_id) from quality.check_comparisons c "
+            "select c.suite, c.check_name, count(distinct c.report_id) from quality.check_comparisons c "
             "group by all"
         ).fetchall()
         n_results, n_passed = con.execute(
@@ -287,7 +287,7 @@ def tolerance_warehouse(golden_raw, tmp_path_factory):
         )
         con.execute(
             "create table marts.fct_summary (report_id varchar, table_no integer, side varchar, line_no integer, "
-            "item_zh varchar, func_class_code varchar, measure varchar, measure_zh varchar, "
+            "item_zh varchar, line_code varchar, func_class_code varchar, measure varchar, measure_zh varchar, "
             "amount decimal(18,2), amount_yuan decimal(20,2), page integer)"
         )
         con.execute(

@@ -11,7 +11,7 @@ from . import schema
 
 #: The columns of quality.check_comparisons the checks read, in this order, then the SQL verdict.
 COMPARISON_COLUMNS = (
-    "report_id", "family", "check_name", "severity", "table_no", "subject",
+    "report_id", "suite", "check_name", "severity", "table_no", "subject",
     "expected", "observed", "difference", "tolerance", "abs_difference",
 )
 
@@ -46,7 +46,7 @@ class QualityStore:
                                      "(juesuan build does) before the checks")
         return self.con.execute(
             f"select {', '.join(COMPARISON_COLUMNS)}, abs_difference <= tolerance as passed_sql "
-            "from quality.check_comparisons order by report_id, family, check_name, subject").fetchall()
+            "from quality.check_comparisons order by report_id, suite, check_name, subject").fetchall()
 
     def write_results(self, verdicts: dict[tuple[str, str, str], bool], checked_at: datetime) -> int:
         """Replace quality.check_results: each comparison with its verdict, keyed (report, check, subject).
@@ -59,11 +59,19 @@ class QualityStore:
         self.con.register("gx_verdicts", frame)
         try:
             self.con.execute("begin transaction")
-            self.con.execute("delete from quality.check_results")
+            existing = [c for (c,) in self.con.execute(
+                "select column_name from duckdb_columns() where schema_name = 'quality' "
+                "and table_name = 'check_results' order by column_index").fetchall()]
+            if existing != names:
+                # a warehouse built before the table gained columns: it is replaced whole anyway
+                self.con.execute("drop table quality.check_results")
+                self.con.execute(schema.create_table("quality.check_results"))
+            else:
+                self.con.execute("delete from quality.check_results")
             self.con.execute(
                 f"""
                 insert into quality.check_results ({', '.join(names)})
-                select c.report_id, c.check_name, c.severity, c.table_no, c.subject,
+                select c.report_id, c.family, c.suite, c.check_name, c.severity, c.table_no, c.subject,
                        c.expected, c.observed, c.difference, c.tolerance,
                        cast(v.passed as boolean), cast(? as timestamp)
                 from quality.check_comparisons as c

@@ -128,9 +128,12 @@ class RunRow:
 
 @dataclass
 class CheckResultRow:
-    """quality.check_results: one row per report, check and evaluated subject, with GX's verdict."""
+    """quality.check_results: one row per report, check and evaluated subject, with GX's verdict.
+    family, suite and severity are the check catalogue's (dbt seed check_catalog)."""
 
     report_id: str = col("varchar not null")
+    family: str | None = col("varchar")  # tables, document, narrative
+    suite: str | None = col("varchar")  # the GX suite: functional, economic, summary, three_public, codes
     check_name: str = col("varchar not null")
     severity: str = col("varchar not null")
     table_no: int | None = col("integer")

@@ -1,10 +1,11 @@
 -- Check 7 of issue 4: every printed classification code is in the seeds, and its printed name is the
 -- seed's name (the functional classification for the report's fiscal year).
---   func_code_known    error    a code of 02/03/05/07/08 is in function_classification for that year
---   func_name_matches  warning  its printed name equals the seed's name (white space and the width of
---                               parentheses ignored)
---   econ_code_known    error    a code of 06 is in economic_classification
---   econ_name_matches  warning  its printed name equals the seed's name
+--   func_code_known    a code of 02/03/05/07/08 is in function_classification for that year
+--   func_name_matches  its printed name equals the seed's name (white space and the width of
+--                      parentheses ignored)
+--   econ_code_known    a code of 06 is in economic_classification
+--   econ_name_matches  its printed name equals the seed's name
+-- Their severity (error for unknown codes, warning for names) is the check catalogue's (seed check_catalog).
 -- These are yes/no checks written as numbers so that all checks share one shape: expected = 1,
 -- observed = 1 (yes) or 0 (no), tolerance 0.00.
 -- The seed year of a report is int_report_seed_years' (the same rule as the facts: the report's fiscal
@@ -81,12 +82,11 @@ economic_matched as (
 
 ),
 
-unioned as (
+verdicts as (
 
     select
         report_id,
         'func_code_known' as check_name,
-        'error' as severity,
         table_no,
         {{ check_table_label('table_no') }} || ' ' || func_code as subject,
         bool_or(is_known) as is_ok
@@ -98,7 +98,6 @@ unioned as (
     select
         report_id,
         'func_name_matches' as check_name,
-        'warning' as severity,
         table_no,
         {{ check_table_label('table_no') }} || ' ' || func_code || ' ' || coalesce(func_name, '')
             || ' | seed: ' || seed_name as subject,
@@ -111,7 +110,6 @@ unioned as (
     select
         report_id,
         'econ_code_known' as check_name,
-        'error' as severity,
         table_no,
         '06 ' || econ_code as subject,
         bool_or(is_known) as is_ok
@@ -123,25 +121,27 @@ unioned as (
     select
         report_id,
         'econ_name_matches' as check_name,
-        'warning' as severity,
         table_no,
         '06 ' || econ_code || ' ' || coalesce(econ_name, '') || ' | seed: ' || seed_name as subject,
         {{ check_normalize_name('econ_name') }} = {{ check_normalize_name('seed_name') }} as is_ok
     from economic_matched
     where is_known
 
+),
+
+-- yes/no as numbers: expected 1, observed 1 (yes) or 0 (no), tolerance 0
+unioned as (
+
+    select
+        report_id,
+        check_name,
+        table_no,
+        subject,
+        1 as expected,
+        case when is_ok then 1 else 0 end as observed,
+        cast(null as integer) as n_addends
+    from verdicts
+
 )
 
-select
-    report_id,
-    'codes' as family,
-    check_name,
-    severity,
-    table_no,
-    subject,
-    cast(1 as decimal(18, 2)) as expected,
-    cast(case when is_ok then 1 else 0 end as decimal(18, 2)) as observed,
-    cast(case when is_ok then 0 else -1 end as decimal(18, 2)) as difference,
-    cast(0 as decimal(18, 2)) as tolerance,
-    cast(null as integer) as n_addends
-from unioned
+{{ check_comparison_select('codes', tolerance='0') }}

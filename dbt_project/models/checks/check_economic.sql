@@ -155,6 +155,4 @@ unioned as (
 
 )
 
-select
-    {{ check_comparison_columns('economic') }}
-from unioned
+{{ check_comparison_select('economic') }}

@@ -212,6 +212,4 @@ unioned as (
 
 )
 
-select
-    {{ check_comparison_columns('functional') }}
-from unioned
+{{ check_comparison_select('functional') }}

@@ -294,6 +294,4 @@ unioned as (
 
 )
 
-select
-    {{ check_comparison_columns('summary') }}
-from unioned
+{{ check_comparison_select('summary') }}

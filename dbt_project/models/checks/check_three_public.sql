@@ -57,6 +57,4 @@ unioned as (
 
 )
 
-select
-    {{ check_comparison_columns('three_public', table_no='9') }}
-from unioned
+{{ check_comparison_select('three_public', table_no=table_of_family('three_public')) }}
