@@ -70,3 +70,60 @@ def test_models_select_tables_by_family_not_by_numbers():
              for path, text in dbt_sources().items() for pattern in FAMILY_LITERALS
              for m in pattern.finditer(text)]
     assert found == []
+
+
+# ------------------------------------------------------------------ the dbt tests and ingest/contract.py
+
+
+def _value_tests() -> dict[tuple[str, str], list[set[str]]]:
+    """(model or seed, column) -> the value lists of its accepted_values / juesuan_accepted_list_values
+    tests, from every yml of the dbt project."""
+    import yaml
+
+    found: dict[tuple[str, str], list[set[str]]] = {}
+    for path, text in dbt_sources().items():
+        if path.suffix != ".yml":
+            continue
+        doc = yaml.safe_load(text) or {}
+        for node in (doc.get("models") or []) + (doc.get("seeds") or []):
+            for column in node.get("columns") or []:
+                for test in column.get("data_tests") or []:
+                    if not isinstance(test, dict):
+                        continue
+                    for name in ("accepted_values", "juesuan_accepted_list_values"):
+                        if name in test:
+                            values = (test[name].get("arguments") or test[name])["values"]
+                            found.setdefault((node["name"], column["name"]), []).append({str(v) for v in values})
+    return found
+
+
+VALUE_TESTS = _value_tests()
+
+CONTRACTED = [
+    ("stg_juesuan__files", "status", "FILE_STATUSES"),
+    ("source_files", "status", "FILE_STATUSES"),
+    ("stg_juesuan__files", "error_code", "ERROR_CODES"),
+    ("source_files", "error_code", "ERROR_CODES"),
+    ("stg_juesuan__table_columns", "role", "COLUMN_ROLES"),
+    ("stg_juesuan__report_tables", "flavor", "FLAVORS"),
+]
+
+
+@pytest.mark.parametrize("model, column, vocabulary", CONTRACTED, ids=lambda x: str(x))
+def test_accepted_values_are_the_contracts(model, column, vocabulary):
+    from ingest import contract
+
+    assert VALUE_TESTS.get((model, column)) == [set(getattr(contract, vocabulary))], \
+        f"{model}.{column}: the accepted values differ from ingest/contract.py {vocabulary}"
+
+
+def test_no_other_copy_of_a_contract_vocabulary():
+    """A value list that shares two values or more with a contract vocabulary is one of the pairs above
+    (one shared word is a coincidence: the measure `amount` and the column role `amount`)."""
+    from ingest import contract
+
+    vocabularies = {name: set(getattr(contract, name)) for _, _, name in CONTRACTED}
+    contracted = {(m, c) for m, c, _ in CONTRACTED}
+    strays = [(key, values) for key, lists in VALUE_TESTS.items() for values in lists
+              if key not in contracted and any(len(values & v) >= 2 for v in vocabularies.values())]
+    assert strays == []

@@ -12,6 +12,7 @@ select
     report_id,
     status,
     error,
+    error_code,
     page_count,
     ingested_at
 from files
