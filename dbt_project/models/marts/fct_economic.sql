@@ -32,6 +32,7 @@ select
         else coalesce(by_code.expense_group, by_class.expense_group, '公用经费')
     end as expense_group,
     cast(lines.amount as decimal(18, 2)) as amount,
+    lines.unit,
     {{ to_yuan('lines.amount', 'lines.unit') }} as amount_yuan,
     lines.page
 from lines

@@ -68,6 +68,7 @@ select
     facts.measure,
     facts.measure_zh,
     cast(facts.amount as decimal(18, 2)) as amount,
+    facts.unit,
     {{ to_yuan('facts.amount', 'facts.unit') }} as amount_yuan,
     facts.page
 from facts

@@ -26,6 +26,7 @@ select
     measure as item,
     measure_zh as item_zh,
     cast(amount as decimal(18, 2)) as amount,
+    unit,
     {{ to_yuan('amount', 'unit') }} as amount_yuan,
     page
 from cells
