@@ -138,3 +138,46 @@ def test_the_query_check_catches_the_old_examples(sql):
 @pytest.mark.parametrize("where, sql", _code_blocks(), ids=lambda x: x if isinstance(x, str) and "\n" not in x else "")
 def test_example_queries_keep_units_and_reports_apart(where, sql):
     assert query_problems(sql) == [], f"{where}:\n{sql}"
+
+
+# ------------------------------------------------------------------ descriptions persisted in DuckDB
+
+
+def _catalog_of(path) -> tuple[dict, dict]:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        relations = dict(((s, t), c) for s, t, c in con.execute(
+            "select schema_name, table_name, comment from duckdb_tables() union all "
+            "select schema_name, view_name, comment from duckdb_views() where not internal").fetchall())
+        columns = dict(((s, t, n), c) for s, t, n, c in con.execute(
+            "select schema_name, table_name, column_name, comment from duckdb_columns()").fetchall())
+    finally:
+        con.close()
+    return relations, columns
+
+
+def test_descriptions_are_in_duckdb(sample_warehouse):
+    """dbt persist_docs writes every description of the yml as a DuckDB comment: relations of marts,
+    quality, reference, staging and intermediate, and every column of a contracted mart."""
+    relations, columns = _catalog_of(sample_warehouse)
+    for schema_name in ("marts", "quality", "reference", "staging", "intermediate"):
+        names = [t for s, t in relations if s == schema_name]
+        assert names, schema_name
+        assert [t for t in names if not relations[(schema_name, t)]] == [], f"{schema_name}: relations without a comment"
+    for model, model_columns in CONTRACTED.items():
+        assert [c for c in model_columns if not columns.get(("marts", model, c))] == [], f"marts.{model}"
+    # descriptions are rendered, doc() blocks included
+    assert "万元" in columns[("marts", "fct_functional", "unit")]
+    assert "{{" not in columns[("marts", "fct_functional", "amount")]
+    assert all(columns[("quality", "check_results", c)] for c in
+               ("report_id", "family", "suite", "check_name", "passed"))
+
+
+def test_internal_schemas_say_they_are_not_for_analysts(sample_warehouse):
+    relations, _ = _catalog_of(sample_warehouse)
+    internal = {(s, t): c for (s, t), c in relations.items() if s in ("staging", "intermediate")}
+    assert len(internal) >= 10
+    assert [k for k, c in internal.items() if not c.startswith("Not for analysts")] == []
+    assert not any(c.startswith("Not for analysts") for (s, _), c in relations.items() if s == "marts")

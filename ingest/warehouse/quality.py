@@ -79,6 +79,8 @@ class QualityStore:
                     on v.report_id = c.report_id and v.check_name = c.check_name and v.subject = c.subject
                 order by c.report_id, c.table_no, c.check_name, c.subject
                 """, [checked_at])
+            for statement in schema.comments("quality.check_results"):
+                self.con.execute(statement)
             written = self.con.execute("select count(*) from quality.check_results").fetchone()[0]
             if written != len(verdicts):
                 self.con.execute("rollback")
