@@ -1,4 +1,4 @@
-"""Reconciliation checks (issue 4): dbt check models + GX validation in ingest/checks.py.
+"""Reconciliation checks: dbt check models + GX validation in ingest/build/checks.py.
 
 * both sample reports pass every check — on a warehouse built by `dbt build` from the golden raw data
   (the published .txt tables written as raw.* by tests/golden.py), and on the lead's `sample_warehouse`
@@ -227,7 +227,7 @@ def _tolerance_sql(n_expr: str) -> str:
 
 
 def _rule(n: int) -> Decimal:
-    """Issue 4: 0.005 × n rounded up to the cent, never less than 0.01."""
+    """The rule: 0.005 × n rounded up to the cent, never less than 0.01."""
     return max(Decimal("0.01"), (Decimal("0.005") * n).quantize(Decimal("0.01"), rounding=ROUND_CEILING))
 
 

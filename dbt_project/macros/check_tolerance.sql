@@ -3,7 +3,7 @@
 
     The published tables are rounded to the cent (尾差), so each printed addend may be off by up to 0.005:
     a sum of n of them may differ from the printed total by up to 0.005 × n, rounded UP to the cent, and
-    never less than 0.01 (issue 4). Exact DECIMAL arithmetic: 0.005 × n in cents is n / 2, so
+    never less than 0.01. Exact DECIMAL arithmetic: 0.005 × n in cents is n / 2, so
     ceil(n × 0.5) cents.
 
         n = 0, 1, 2 -> 0.01    n = 3, 4 -> 0.02    n = 5 -> 0.03    n = 7 -> 0.04

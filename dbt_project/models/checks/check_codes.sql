@@ -1,4 +1,4 @@
--- Check 7 of issue 4: every printed classification code is in the seeds, and its printed name is the
+-- Suite codes: every printed classification code is in the seeds, and its printed name is the
 -- seed's name (the functional classification for the report's fiscal year).
 --   func_code_known    a code of 02/03/05/07/08 is in function_classification for that year
 --   func_name_matches  its printed name equals the seed's name (white space and the width of

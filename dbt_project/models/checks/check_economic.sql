@@ -1,4 +1,4 @@
--- Check 5 of issue 4: the basic-expenditure detail table 06 (fct_economic) and its link to 05.
+-- Suite economic: the basic-expenditure detail table 06 (fct_economic) and its link to 05.
 --   rollup_class     06 类 = Σ its 款                      (only for a 类 printed with at least one 款)
 --   personnel_total  06 人员经费合计 = Σ the 类 rows of group 人员经费 (301, 303)
 --   public_total     06 公用经费合计 = Σ the 类 rows of group 公用经费 (the others)

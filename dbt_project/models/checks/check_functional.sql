@@ -1,4 +1,4 @@
--- Checks 1 and 2 of issue 4 on the functional-classification tables 02, 03, 05, 07, 08 (fct_functional).
+-- Suite functional: the functional-classification tables 02, 03, 05, 07, 08 (fct_functional).
 --   rollup_total   合计 = Σ 类            (per table and measure)
 --   rollup_class   类   = Σ its 款        (only for a 类 printed with at least one 款 row)
 --   rollup_kuan    款   = Σ its 项        (only for a 款 printed with at least one 项 row)

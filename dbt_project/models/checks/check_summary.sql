@@ -1,4 +1,4 @@
--- Checks 3 and 4 of issue 4: the two summary tables 01 and 04 (fct_summary), within themselves and
+-- Suite summary: the two summary tables 01 and 04 (fct_summary), within themselves and
 -- against 02, 03 and 05 (fct_functional).
 --   line_sum               本年收入合计 = Σ the income lines above it; 本年支出合计 = Σ the 类 lines above it
 --                          (01 and 04, per measure)
