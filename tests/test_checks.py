@@ -22,6 +22,7 @@ import pytest
 from ingest.build.checks import ChecksInvalid, CheckFailure, COLUMNS, run_checks, validate
 from ingest.cli.render import format_checks, format_dbt
 from ingest.build.dbt import DEFAULT_PROJECT_DIR, run_dbt
+from ingest.warehouse import schema
 from golden import write_raw  # tests/ is on sys.path (conftest.py)
 
 # Every check the dbt models implement; each must produce rows on the samples (a check that silently
@@ -80,7 +81,7 @@ def _assert_all_pass(path: Path, summary, n_reports: int) -> None:
     con = duckdb.connect(str(path), read_only=True)
     try:
         per_family = con.execute(
-            "select c.family, c.check_name, count(distinct c.report_id) from quality.check_comparisons c "
+            "select c.suite, c.check_name, count(distinct c.report_id) from quality.check_comparisons c "
             "group by all"
         ).fetchall()
         n_results, n_passed = con.execute(
@@ -258,7 +259,8 @@ def test_tolerance_edge_in_sql(n):
 @pytest.fixture(scope="session")
 def tolerance_warehouse(golden_raw, tmp_path_factory):
     """Hand-built marts with, per n, two reports: 06 类 301 printed Σ(n 款 of 10.01) − t(n) (edge, passes)
-    and one cent less (fails); then dbt builds the seeds and the check models only."""
+    and one cent less (fails); then dbt builds the seeds, the check models and the seed year of each
+    report (int_report_seed_years, from raw.reports through staging) only."""
     tmp = tmp_path_factory.mktemp("tolerance")
     path = tmp / "warehouse.duckdb"
     seed = DEFAULT_PROJECT_DIR / "seeds" / "economic_classification.csv"
@@ -271,6 +273,7 @@ def tolerance_warehouse(golden_raw, tmp_path_factory):
         class_name = con.execute(
             f"select econ_name from read_csv('{seed}', all_varchar = true) where econ_code = '301'"
         ).fetchone()[0]
+        con.execute(schema.ddl())
         con.execute("create schema marts")
         con.execute("create table marts.dim_report (report_id varchar, fiscal_year integer, status varchar)")
         con.execute(
@@ -284,7 +287,7 @@ def tolerance_warehouse(golden_raw, tmp_path_factory):
         )
         con.execute(
             "create table marts.fct_summary (report_id varchar, table_no integer, side varchar, line_no integer, "
-            "item_zh varchar, func_class_code varchar, measure varchar, measure_zh varchar, "
+            "item_zh varchar, line_code varchar, func_class_code varchar, measure varchar, measure_zh varchar, "
             "amount decimal(18,2), amount_yuan decimal(20,2), page integer)"
         )
         con.execute(
@@ -299,6 +302,8 @@ def tolerance_warehouse(golden_raw, tmp_path_factory):
                 rid = f"tol-n{n:02d}-{'pass' if passes else 'fail'}"
                 cases[rid] = (n, passes)
                 con.execute("insert into marts.dim_report values (?, 2024, 'loaded')", [rid])
+                con.execute("insert into raw.reports (report_id, source_file, sha256, fiscal_year) "
+                            "values (?, ?, ?, 2024)", [rid, f"{rid}.pdf", rid])
                 con.execute("insert into marts.fct_economic values (?, '301', '类', ?, '人员经费', ?, null, null)",
                             [rid, class_name, str(total)])
                 con.executemany(
@@ -308,7 +313,8 @@ def tolerance_warehouse(golden_raw, tmp_path_factory):
     finally:
         con.close()
     outcome = run_dbt(path, target_path=tmp / "target", log_path=tmp / "logs",
-                      select=["resource_type:seed", "path:models/checks"])
+                      select=["resource_type:seed", "+int_report_seed_years", "path:models/checks"],
+                      indirect_selection="cautious")
     assert outcome.models_failed == 0 and outcome.error is None, format_dbt(outcome)
     return path, cases
 

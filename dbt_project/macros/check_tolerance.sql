@@ -3,7 +3,7 @@
 
     The published tables are rounded to the cent (尾差), so each printed addend may be off by up to 0.005:
     a sum of n of them may differ from the printed total by up to 0.005 × n, rounded UP to the cent, and
-    never less than 0.01 (issue 4). Exact DECIMAL arithmetic: 0.005 × n in cents is n / 2, so
+    never less than 0.01. Exact DECIMAL arithmetic: 0.005 × n in cents is n / 2, so
     ceil(n × 0.5) cents.
 
         n = 0, 1, 2 -> 0.01    n = 3, 4 -> 0.02    n = 5 -> 0.03    n = 7 -> 0.04
@@ -27,7 +27,7 @@
     parentheses made full-width, so that 维修(护)费 and 维修（护）费 compare equal.
 -#}
 {% macro check_normalize_name(expr) -%}
-    replace(replace(regexp_replace(coalesce({{ expr }}, ''), '\s+', '', 'g'), '(', '（'), ')', '）')
+    replace(replace(regexp_replace(coalesce({{ expr }}, ''), '[{{ white_space() }}]+', '', 'g'), '(', '（'), ')', '）')
 {%- endmacro %}
 
 
@@ -38,22 +38,35 @@
 
 
 {#-
-    The columns of every check model's final select, from a CTE with report_id, check_name, table_no, subject,
-    expected, observed and n_addends: one row per report, check and subject, with the difference and the
-    tolerance of n addends (check_tolerance).
+    The final select of every check model, from a CTE `unioned` with report_id, check_name, table_no,
+    subject, expected, observed and n_addends: one row per report, check and subject, with the difference,
+    the tolerance of n addends (check_tolerance, or the fixed `tolerance` given) and what the check
+    catalogue (seed check_catalog) says of the check: its family and severity. `suite` is the Great
+    Expectations suite that validates the model's rows; a check missing from the catalogue has a NULL
+    family and severity, which check_comparisons' not_null tests reject.
 -#}
-{% macro check_comparison_columns(family, table_no='table_no') -%}
-    report_id,
-    '{{ family }}' as family,
-    check_name,
-    'error' as severity,
-    {{ table_no }} as table_no,
-    subject,
-    cast(expected as decimal(18, 2)) as expected,
-    cast(observed as decimal(18, 2)) as observed,
-    cast(observed - expected as decimal(18, 2)) as difference,
-    {{ check_tolerance('n_addends') }} as tolerance,
-    cast(n_addends as integer) as n_addends
+{% macro check_comparison_select(suite, table_no='unioned.table_no', tolerance=none) -%}
+select
+    unioned.report_id,
+    catalog.family,
+    '{{ suite }}' as suite,
+    unioned.check_name,
+    catalog.severity,
+    cast({{ table_no }} as integer) as table_no,
+    unioned.subject,
+    cast(unioned.expected as decimal(18, 2)) as expected,
+    cast(unioned.observed as decimal(18, 2)) as observed,
+    cast(unioned.observed - unioned.expected as decimal(18, 2)) as difference,
+    {%- if tolerance is none %}
+    {{ check_tolerance('unioned.n_addends') }} as tolerance,
+    {%- else %}
+    cast({{ tolerance }} as decimal(18, 2)) as tolerance,
+    {%- endif %}
+    cast(unioned.n_addends as integer) as n_addends
+from unioned
+left join {{ ref('check_catalog') }} as catalog
+    on catalog.suite = '{{ suite }}'
+    and catalog.check_name = unioned.check_name
 {%- endmacro %}
 
 

@@ -3,7 +3,14 @@
 {#- Remove all white space: labels wrap inside cells (camelot keeps the line breaks as \n) and are
     spaced differently between reports ("经济分类 科目编码"). -#}
 {% macro squash(text_expr) -%}
-    nullif(regexp_replace(coalesce({{ text_expr }}, ''), '\s', '', 'g'), '')
+    nullif(regexp_replace(coalesce({{ text_expr }}, ''), '[{{ white_space() }}]', '', 'g'), '')
+{%- endmacro %}
+
+{#- White space as Python's str.isspace knows it (ingest/read/text.py and amounts.py drop it), for use
+    inside a regular-expression class: RE2's \s alone lacks \v, U+001C-U+001F, U+0085 and the Unicode
+    separators \p{Z}, such as the ideographic space U+3000 (合　计) and the no-break space. -#}
+{% macro white_space() -%}
+    \s\x{0B}\x{1C}-\x{1F}\x{85}\p{Z}
 {%- endmacro %}
 
 {#- Normalise a header label for matching against measure_labels.header_pattern: no white space,
@@ -12,21 +19,44 @@
     translate({{ squash(text_expr) }}, '（）', '()')
 {%- endmacro %}
 
-{#- Amount text as printed -> DECIMAL(18,2). Thousands separators (, and ，) and spaces are removed,
-    a full-width or typographic minus and an accounting "(1,234.00)" become negative; blank, "-" and
-    "—" (printed for nothing) and any other text give NULL, never 0. -#}
-{% macro amount_text_clean(text_expr) -%}
-    regexp_replace(
-        translate(regexp_replace(coalesce({{ text_expr }}, ''), '[\s,，]', '', 'g'), '－−', '--'),
-        '^\((.*)\)$', '-\1'
-    )
+{#- A row label as the seed summary_line_labels spells it: no white space, parentheses full-width
+    (使用非财政拨款结余(含专用结余) and 使用非财政拨款结余（含专用结余） are one label). -#}
+{% macro label_key(text_expr) -%}
+    translate({{ squash(text_expr) }}, '()', '（）')
 {%- endmacro %}
 
-{% macro parse_amount(text_expr) -%}
+{#- The amount grammar, the same rules as ingest/read/amounts.py (its docstring states them); both are
+    tested against one list of printed spellings, tests/data/amount_spellings.csv.
+
+    amount_ignored: what is dropped anywhere in the text: white space (macro white_space) and the
+    thousands separators , and ，.
+    amount_minus: a leading minus sign, any of - (hyphen-minus), − (U+2212), – (en dash), － (full-width). -#}
+{% macro amount_ignored() -%}
+    [{{ white_space() }},，]
+{%- endmacro %}
+
+{% macro amount_minus() -%}
+    [-−–－]
+{%- endmacro %}
+
+{#- Amount text as printed -> '-?digits[.digits]', or NULL when it is not an amount: white space and
+    separators dropped, a negative written with a minus sign or in parentheses (ASCII or full-width,
+    "(1,234.00)"; a minus inside them is the same negative) becomes '-'. Blank, dashes only (printed for
+    "nothing") and any other text give NULL. -#}
+{% macro amount_text_clean(text_expr) -%}
+    {%- set flat = "regexp_replace(coalesce(" ~ text_expr ~ ", ''), '" ~ amount_ignored() ~ "', '', 'g')" -%}
     case
-        when regexp_full_match({{ amount_text_clean(text_expr) }}, '-?[0-9]+(\.[0-9]+)?')
-            then cast({{ amount_text_clean(text_expr) }} as decimal(18, 2))
+        when regexp_full_match({{ flat }}, '[(（]{{ amount_minus() }}?[0-9]+(\.[0-9]+)?[)）]|{{ amount_minus() }}[0-9]+(\.[0-9]+)?')
+            then '-' || regexp_replace({{ flat }}, '[^0-9.]', '', 'g')
+        when regexp_full_match({{ flat }}, '[0-9]+(\.[0-9]+)?')
+            then {{ flat }}
     end
+{%- endmacro %}
+
+{#- Amount text as printed -> DECIMAL(18,2), NULL when it is not an amount (never 0). The warehouse keeps
+    cents: a spelling with more decimals is rounded half away from zero (DuckDB's cast). -#}
+{% macro parse_amount(text_expr) -%}
+    cast({{ amount_text_clean(text_expr) }} as decimal(18, 2))
 {%- endmacro %}
 
 {#- Amount in 元: x10000 when the table's unit is 万元. -#}

@@ -4,14 +4,16 @@
 (`dbt_project/models/checks/`, schema `quality`): one row per report, check and subject with the printed
 amount (observed), what the other cells imply (expected) and the rounding tolerance, all DECIMAL(18,2).
 GX 1.x cannot validate DuckDB directly, so the rows are read into pandas, amounts kept as
-``decimal.Decimal`` (never floats), and validated with built-in expectations, one suite per check family
-(`expectations/suites/*.json`, listed in `expectations/checkpoint.json`):
+``decimal.Decimal`` (never floats), and validated with built-in expectations, one suite per suite of the
+check catalogue (`dbt_project/seeds/check_catalog.csv`, the seed the check models join), each built from
+the one template `expectations/suites/template.json` (:func:`build_suites`):
 
 * ``ExpectColumnPairValuesAToBeGreaterThanB(tolerance >= abs_difference)`` once for error-level and once
   for warning-level rows, with result format COMPLETE naming each failing row by
   (report_id, check_name, subject);
-* shape expectations (unique key, no NULLs, known check names) that must hold for the results to mean
-  anything: if one fails, :class:`ChecksInvalid` is raised and nothing is written.
+* shape expectations (unique key, no NULLs, only the check names the catalogue lists for the suite)
+  that must hold for the results to mean anything: if one fails, :class:`ChecksInvalid` is raised and
+  nothing is written.
 
 Then ``quality.check_results`` is replaced in one transaction: one row per evaluated subject, ``passed``
 taken from GX's unexpected rows and cross-checked against ``abs_difference <= tolerance`` computed in
@@ -24,6 +26,8 @@ folder is `expectations/data_docs/`, git-ignored).
 
 from __future__ import annotations
 
+import copy
+import csv
 import json
 import os
 import shutil
@@ -34,8 +38,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from ..paths import DEFAULT_DOCS_DIR, EXPECTATIONS_DIR
+from ..paths import DBT_PROJECT_DIR, DEFAULT_DOCS_DIR, EXPECTATIONS_DIR
 from ..warehouse.quality import COMPARISON_COLUMNS, ComparisonsMissing, QualityStore
+
+#: The check catalogue: the dbt seed that the check models join for family and severity.
+CATALOG_CSV = DBT_PROJECT_DIR / "seeds" / "check_catalog.csv"
 
 #: The columns of a comparison row as `validate` takes it.
 COLUMNS = (*COMPARISON_COLUMNS, "passed_sql")
@@ -81,11 +88,63 @@ class CheckSummary:
         return self.checks_failed == 0
 
 
-def load_config(expectations_dir: Path = EXPECTATIONS_DIR) -> dict:
-    """expectations/checkpoint.json with each validation's suite JSON loaded under the key 'suite_json'."""
+class CatalogEntry(NamedTuple):
+    """One check of the catalogue (a row of dbt_project/seeds/check_catalog.csv)."""
+
+    check_name: str
+    suite: str
+    family: str  # tables, document or narrative
+    severity: str  # error or warning
+    tables: str  # two-digit codes of the standard tables it reads, space-separated
+    invariant: str
+    subject_example: str
+
+
+def load_catalog(path: Path = CATALOG_CSV) -> list[CatalogEntry]:
+    """The check catalogue, in its order (which is also the order of the suites)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return [CatalogEntry(**row) for row in csv.DictReader(f)]
+
+
+def _fill(node, values: dict):
+    """The template node with each string "$name" replaced by values[name] (any JSON value) and "$name"
+    inside longer strings by its text."""
+    if isinstance(node, dict):
+        return {k: _fill(v, values) for k, v in node.items() if not k.startswith("_")}
+    if isinstance(node, list):
+        return [_fill(v, values) for v in node]
+    if isinstance(node, str):
+        if node.startswith("$") and node[1:] in values:
+            return copy.deepcopy(values[node[1:]])
+        for name, value in values.items():
+            if isinstance(value, str):
+                node = node.replace(f"${name}", value)
+    return node
+
+
+def build_suites(catalog: list[CatalogEntry], template: dict) -> dict[str, dict]:
+    """One GX suite JSON per suite of the catalogue, in catalogue order: the template with the suite's
+    name, the check names it accepts and its checks' invariants as notes."""
+    suites: dict[str, list[CatalogEntry]] = {}
+    for entry in catalog:
+        suites.setdefault(entry.suite, []).append(entry)
+    return {
+        suite: _fill(template, {
+            "suite": suite,
+            "check_names": [e.check_name for e in entries],
+            "notes": "; ".join(f"{e.check_name} ({e.severity}): {e.invariant}" for e in entries),
+        })
+        for suite, entries in suites.items()
+    }
+
+
+def load_config(expectations_dir: Path = EXPECTATIONS_DIR, catalog_path: Path = CATALOG_CSV) -> dict:
+    """expectations/checkpoint.json with one validation per catalogue suite, its suite JSON (built from the
+    template) under the key 'suite_json'."""
     config = json.loads((expectations_dir / "checkpoint.json").read_text(encoding="utf-8"))
-    for v in config["validations"]:
-        v["suite_json"] = json.loads((expectations_dir / v["suite"]).read_text(encoding="utf-8"))
+    template = json.loads((expectations_dir / config["suite_template"]).read_text(encoding="utf-8"))
+    config["validations"] = [{"suite": suite, "suite_json": suite_json}
+                             for suite, suite_json in build_suites(load_catalog(catalog_path), template).items()]
     return config
 
 
@@ -137,27 +196,27 @@ def validate(rows: list[tuple], *, docs_dir: Path | None = None,
     for col in ("expected", "observed", "difference", "tolerance", "abs_difference"):
         frame[col] = frame[col].astype(object)  # Decimal objects, never floats
 
-    families = {v["family"] for v in config["validations"]}
-    unknown = sorted(set(frame["family"]) - families)
+    suites = {v["suite"] for v in config["validations"]}
+    unknown = sorted(set(frame["suite"]) - suites)
     if unknown:
-        raise ChecksInvalid(f"check families without a suite in expectations/checkpoint.json: {unknown}")
+        raise ChecksInvalid(f"suites the check catalogue ({CATALOG_CSV.name}) does not list: {unknown}")
 
     passed: dict[tuple[str, str, str], bool] = {}
     for v in config["validations"]:
-        family, suite_json = v["family"], v["suite_json"]
+        suite_name, suite_json = v["suite"], v["suite_json"]
         suite = gx.ExpectationSuite(
             name=suite_json["name"], expectations=suite_json["expectations"],
             meta=suite_json.get("meta"), notes=suite_json.get("notes"),
         )
         if len(suite.expectations) != len(suite_json["expectations"]):  # GX drops invalid ones with a log line
-            raise ChecksInvalid(f"{v['suite']}: {len(suite_json['expectations']) - len(suite.expectations)} "
+            raise ChecksInvalid(f"{suite.name}: {len(suite_json['expectations']) - len(suite.expectations)} "
                                 "expectation(s) are not valid GX 1.x configurations")
         suite = context.suites.add(suite)
-        batch = datasource.add_dataframe_asset(family).add_batch_definition_whole_dataframe(family)
+        batch = datasource.add_dataframe_asset(suite_name).add_batch_definition_whole_dataframe(suite_name)
         definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=family, data=batch, suite=suite)
+            gx.ValidationDefinition(name=suite_name, data=batch, suite=suite)
         )
-        part = frame[frame["family"] == family].reset_index(drop=True)
+        part = frame[frame["suite"] == suite_name].reset_index(drop=True)
         result = definition.run(batch_parameters={"dataframe": part}, result_format=config["result_format"])
 
         covered = 0

@@ -85,12 +85,16 @@ def run_dbt(
     select: list[str] | None = None,
     exclude: list[str] | None = None,
     on_node: Callable[[int, int | None], None] | None = None,
+    indirect_selection: str | None = None,
 ) -> DbtOutcome:
     """`dbt build` (seeds + models + data tests) against the DuckDB file `warehouse`.
 
     Returns the outcome; never raises for failing tests or models. `target_path`/`log_path` default
     to `target/` and `logs/` inside the project; give other ones to run several builds at once.
     ``on_node(done, total)`` is called as each node (seed, model, test) finishes, for progress display.
+    `indirect_selection` (dbt's --indirect-selection: eager, cautious, buildable, empty) decides which
+    tests a partial `select` brings along; "cautious" keeps tests whose other parents are not selected out
+    (a seed's relationships test from a model the selection does not build).
     """
     from dbt.cli.main import dbtRunner
 
@@ -111,6 +115,8 @@ def run_dbt(
         args += ["--select", *select]
     if exclude:
         args += ["--exclude", *exclude]
+    if indirect_selection:
+        args += ["--indirect-selection", indirect_selection]
 
     # dbt-duckdb reads seed CSVs by paths relative to the working directory: run from the project
     callbacks = [_progress(on_node)] if on_node else []

@@ -11,7 +11,7 @@ from . import schema
 
 #: The columns of quality.check_comparisons the checks read, in this order, then the SQL verdict.
 COMPARISON_COLUMNS = (
-    "report_id", "family", "check_name", "severity", "table_no", "subject",
+    "report_id", "suite", "check_name", "severity", "table_no", "subject",
     "expected", "observed", "difference", "tolerance", "abs_difference",
 )
 
@@ -38,7 +38,7 @@ def _comparisons(con) -> list[tuple]:
                                  "(juesuan build does) before the checks")
     return con.execute(
         f"select {', '.join(COMPARISON_COLUMNS)}, abs_difference <= tolerance as passed_sql "
-        "from quality.check_comparisons order by report_id, family, check_name, subject").fetchall()
+        "from quality.check_comparisons order by report_id, suite, check_name, subject").fetchall()
 
 
 class QualityStore:
@@ -72,11 +72,19 @@ class QualityStore:
         self.con.register("gx_verdicts", frame)
         try:
             self.con.execute("begin transaction")
-            self.con.execute("delete from quality.check_results")
+            existing = [c for (c,) in self.con.execute(
+                "select column_name from duckdb_columns() where schema_name = 'quality' "
+                "and table_name = 'check_results' order by column_index").fetchall()]
+            if existing != names:
+                # a warehouse built before the table gained columns: it is replaced whole anyway
+                self.con.execute("drop table quality.check_results")
+                self.con.execute(schema.create_table("quality.check_results"))
+            else:
+                self.con.execute("delete from quality.check_results")
             self.con.execute(
                 f"""
                 insert into quality.check_results ({', '.join(names)})
-                select c.report_id, c.check_name, c.severity, c.table_no, c.subject,
+                select c.report_id, c.family, c.suite, c.check_name, c.severity, c.table_no, c.subject,
                        c.expected, c.observed, c.difference, c.tolerance,
                        cast(v.passed as boolean), cast(? as timestamp)
                 from quality.check_comparisons as c
@@ -84,6 +92,8 @@ class QualityStore:
                     on v.report_id = c.report_id and v.check_name = c.check_name and v.subject = c.subject
                 order by c.report_id, c.table_no, c.check_name, c.subject
                 """, [checked_at])
+            for statement in schema.comments("quality.check_results"):
+                self.con.execute(statement)
             written = self.con.execute("select count(*) from quality.check_results").fetchone()[0]
             if written != len(verdicts):
                 self.con.execute("rollback")

@@ -12,9 +12,10 @@ from dataclasses import astuple, dataclass, field, fields
 from datetime import datetime
 
 
-def col(sql: str, default=None):
-    """A column of SQL type ``sql`` (the dataclass field's default is None unless given)."""
-    return field(default=default, metadata={"sql": sql})
+def col(sql: str, default=None, doc: str | None = None):
+    """A column of SQL type ``sql`` (the dataclass field's default is None unless given); ``doc`` becomes
+    its comment in DuckDB (see :func:`comments`)."""
+    return field(default=default, metadata={"sql": sql, "doc": doc})
 
 
 @dataclass
@@ -223,19 +224,26 @@ class QuarantineRow:
 
 @dataclass
 class CheckResultRow:
-    """quality.check_results: one row per report, check and evaluated subject, with GX's verdict."""
+    """quality.check_results: one row per report, check and evaluated subject, with the verdict of Great
+    Expectations (passed). family, suite and severity are the check catalogue's (reference.check_catalog)."""
 
-    report_id: str = col("varchar not null")
-    check_name: str = col("varchar not null")
-    severity: str = col("varchar not null")
-    table_no: int | None = col("integer")
-    subject: str = col("varchar not null")
-    expected: object = col("decimal(18, 2)")
-    observed: object = col("decimal(18, 2)")
-    difference: object = col("decimal(18, 2)")
-    tolerance: object = col("decimal(18, 2)")
-    passed: bool | None = col("boolean")
-    checked_at: datetime | None = col("timestamp")
+    report_id: str = col("varchar not null", doc="The report (marts.dim_report.report_id).")
+    family: str | None = col("varchar", doc="The check's family in the catalogue: tables, document or narrative.")
+    suite: str | None = col("varchar", doc="The Great Expectations suite that validated the row "
+                            "(functional, economic, summary, three_public, codes).")
+    check_name: str = col("varchar not null", doc="The check (reference.check_catalog; unique within its suite).")
+    severity: str = col("varchar not null", doc="error (a failure makes the report failed_checks) or warning.")
+    table_no: int | None = col("integer", doc="The standard table (1-9) whose printed amount is the subject.")
+    subject: str = col("varchar not null", doc="What was checked, starting with the two-digit table number "
+                       "(03 20103 basic).")
+    expected: object = col("decimal(18, 2)", doc="What the other cells imply (blank = 0); 1 for the code checks.")
+    observed: object = col("decimal(18, 2)", doc="The printed amount of the subject (blank = 0); 1 or 0 for "
+                           "the code checks.")
+    difference: object = col("decimal(18, 2)", doc="observed - expected.")
+    tolerance: object = col("decimal(18, 2)", doc="Rounding tolerance: 0.005 x the printed addends, rounded "
+                            "up to the cent, at least 0.01; 0 for the code checks.")
+    passed: bool | None = col("boolean", doc="|difference| <= tolerance, as Great Expectations found it.")
+    checked_at: datetime | None = col("timestamp", doc="When the checks ran (UTC).")
 
 
 #: Every table Python writes, by qualified name, with the primary key of those that have a composite one.
@@ -292,6 +300,19 @@ def ensure(con) -> None:
             if f.name not in present:
                 sql_type = f.metadata["sql"].replace("primary key", "").replace("not null", "").strip()
                 con.execute(f"alter table {name} add column {f.name} {sql_type}")
+
+
+def comments(name: str) -> list[str]:
+    """COMMENT statements for a table and its documented columns (duckdb_tables(), duckdb_columns())."""
+    row_class, _ = TABLES[name]
+
+    def quoted(text: str) -> str:
+        return "'" + " ".join(text.split()).replace("'", "''") + "'"
+
+    out = [f"comment on table {name} is {quoted(row_class.__doc__ or '')}"]
+    out += [f"comment on column {name}.{f.name} is {quoted(f.metadata['doc'])}"
+            for f in fields(row_class) if f.metadata.get("doc")]
+    return out
 
 
 def insert_sql(name: str) -> str:

@@ -1,24 +1,17 @@
--- Check 7 of issue 4: every printed classification code is in the seeds, and its printed name is the
+-- Suite codes: every printed classification code is in the seeds, and its printed name is the
 -- seed's name (the functional classification for the report's fiscal year).
---   func_code_known    error    a code of 02/03/05/07/08 is in function_classification for that year
---   func_name_matches  warning  its printed name equals the seed's name (white space and the width of
---                               parentheses ignored)
---   econ_code_known    error    a code of 06 is in economic_classification
---   econ_name_matches  warning  its printed name equals the seed's name
+--   func_code_known    a code of 02/03/05/07/08 is in function_classification for that year
+--   func_name_matches  its printed name equals the seed's name (white space and the width of
+--                      parentheses ignored)
+--   econ_code_known    a code of 06 is in economic_classification
+--   econ_name_matches  its printed name equals the seed's name
+-- Their severity (error for unknown codes, warning for names) is the check catalogue's (seed check_catalog).
 -- These are yes/no checks written as numbers so that all checks share one shape: expected = 1,
 -- observed = 1 (yes) or 0 (no), tolerance 0.00.
--- The seed year used is the report's fiscal year when the seed has it, else the latest earlier year in
--- the seed, else the earliest year in the seed (a report newer or older than every year in the seed is
--- still checked, against the nearest list).
+-- The seed year of a report is int_report_seed_years' (the same rule as the facts: the report's fiscal
+-- year, else the latest earlier year in the seed, else the earliest).
 
 with
-
-reports as (
-
-    select report_id, cast(fiscal_year as integer) as fiscal_year
-    from {{ ref('dim_report') }}
-
-),
 
 function_seed as (
 
@@ -37,23 +30,9 @@ economic_seed as (
 
 ),
 
-seed_years as (
-
-    select distinct fiscal_year from function_seed
-
-),
-
 report_seed_year as (
 
-    select
-        r.report_id,
-        coalesce(
-            max(y.fiscal_year) filter (where y.fiscal_year <= r.fiscal_year),
-            min(y.fiscal_year)
-        ) as seed_year
-    from reports as r
-    cross join seed_years as y
-    group by r.report_id
+    select report_id, seed_year from {{ ref('int_report_seed_years') }}
 
 ),
 
@@ -85,7 +64,7 @@ functional_matched as (
 
 printed_economic as (
 
-    select distinct report_id, 6 as table_no, econ_code, econ_name
+    select distinct report_id, {{ table_of_family('economic') }} as table_no, econ_code, econ_name
     from {{ ref('fct_economic') }}
     where econ_code is not null
 
@@ -103,12 +82,11 @@ economic_matched as (
 
 ),
 
-unioned as (
+verdicts as (
 
     select
         report_id,
         'func_code_known' as check_name,
-        'error' as severity,
         table_no,
         {{ check_table_label('table_no') }} || ' ' || func_code as subject,
         bool_or(is_known) as is_ok
@@ -120,7 +98,6 @@ unioned as (
     select
         report_id,
         'func_name_matches' as check_name,
-        'warning' as severity,
         table_no,
         {{ check_table_label('table_no') }} || ' ' || func_code || ' ' || coalesce(func_name, '')
             || ' | seed: ' || seed_name as subject,
@@ -133,7 +110,6 @@ unioned as (
     select
         report_id,
         'econ_code_known' as check_name,
-        'error' as severity,
         table_no,
         '06 ' || econ_code as subject,
         bool_or(is_known) as is_ok
@@ -145,25 +121,27 @@ unioned as (
     select
         report_id,
         'econ_name_matches' as check_name,
-        'warning' as severity,
         table_no,
         '06 ' || econ_code || ' ' || coalesce(econ_name, '') || ' | seed: ' || seed_name as subject,
         {{ check_normalize_name('econ_name') }} = {{ check_normalize_name('seed_name') }} as is_ok
     from economic_matched
     where is_known
 
+),
+
+-- yes/no as numbers: expected 1, observed 1 (yes) or 0 (no), tolerance 0
+unioned as (
+
+    select
+        report_id,
+        check_name,
+        table_no,
+        subject,
+        1 as expected,
+        case when is_ok then 1 else 0 end as observed,
+        cast(null as integer) as n_addends
+    from verdicts
+
 )
 
-select
-    report_id,
-    'codes' as family,
-    check_name,
-    severity,
-    table_no,
-    subject,
-    cast(1 as decimal(18, 2)) as expected,
-    cast(case when is_ok then 1 else 0 end as decimal(18, 2)) as observed,
-    cast(case when is_ok then 0 else -1 end as decimal(18, 2)) as difference,
-    cast(0 as decimal(18, 2)) as tolerance,
-    cast(null as integer) as n_addends
-from unioned
+{{ check_comparison_select('codes', tolerance='0') }}

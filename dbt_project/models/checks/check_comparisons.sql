@@ -1,6 +1,7 @@
--- All reconciliation comparisons of issue 4, one row per report, check and subject. This is what
--- ingest/checks.py validates with the Great Expectations suites in expectations/ (one suite per family)
--- before it writes quality.check_results.
+-- All reconciliation comparisons, one row per report, check and subject, with the catalogue's family and
+-- severity of the check (seed check_catalog). This is what ingest/build/checks.py validates with the Great
+-- Expectations suites (one per catalogue suite, built from expectations/suites/template.json) before it
+-- writes quality.check_results.
 -- A comparison passes when abs_difference <= tolerance (see macros/check_tolerance.sql).
 
 with
@@ -23,6 +24,7 @@ select
     ---------- ids
     report_id,
     family,
+    suite,
     check_name,
     severity,
     table_no,

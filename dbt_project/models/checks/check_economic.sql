@@ -1,7 +1,9 @@
--- Check 5 of issue 4: the basic-expenditure detail table 06 (fct_economic) and its link to 05.
+-- Suite economic: the basic-expenditure detail table 06 (fct_economic) and its link to 05.
 --   rollup_class     06 类 = Σ its 款                      (only for a 类 printed with at least one 款)
---   personnel_total  06 人员经费合计 = 301 + 303           (the 类 rows)
---   public_total     06 公用经费合计 = Σ the other 类 rows
+--   personnel_total  06 人员经费合计 = Σ the 类 rows of group 人员经费 (301, 303)
+--   public_total     06 公用经费合计 = Σ the 类 rows of group 公用经费 (the others)
+-- The group of a code and the 类 of a 款 are the seed economic_classification's (expense_group,
+-- parent_code); a 款 missing from the seed belongs to the 类 of its first three digits.
 --   basic_vs_06      05 合计 basic = 06 人员经费合计 + 公用经费合计
 -- observed is the printed amount of the subject, expected what the other cells imply.
 
@@ -9,16 +11,25 @@ with
 
 economic as (
 
-    select report_id, econ_code, econ_level, econ_name, expense_group, amount
-    from {{ ref('fct_economic') }}
+    select
+        e.report_id,
+        e.econ_code,
+        e.econ_level,
+        e.econ_name,
+        e.expense_group,
+        e.amount,
+        case when e.econ_level = '款' then coalesce(seed.parent_code, left(e.econ_code, 3)) end as class_code
+    from {{ ref('fct_economic') }} as e
+    left join {{ ref('economic_classification') }} as seed
+        on seed.econ_code = e.econ_code
 
 ),
 
 classes as (
 
-    select report_id, econ_code, amount
+    select report_id, econ_code, expense_group, amount
     from economic
-    where length(econ_code) = 3
+    where econ_level = '类'
 
 ),
 
@@ -42,9 +53,9 @@ group_totals as (
 
 kuan_sums as (
 
-    select left(econ_code, 3) as class_code, report_id, sum(amount) as parts_sum, count(amount) as n_addends
+    select class_code, report_id, sum(amount) as parts_sum, count(amount) as n_addends
     from economic
-    where length(econ_code) = 5
+    where econ_level = '款'
     group by all
 
 ),
@@ -54,7 +65,7 @@ class_rollups as (
     select
         c.report_id,
         'rollup_class' as check_name,
-        6 as table_no,
+        {{ table_of_family('economic') }} as table_no,
         '06 ' || c.econ_code as subject,
         {{ check_amount('k.parts_sum') }} as expected,
         {{ check_amount('c.amount') }} as observed,
@@ -72,7 +83,7 @@ class_group_sums as (
 
     select
         report_id,
-        case when econ_code in ('301', '303') then '人员经费' else '公用经费' end as expense_group,
+        expense_group,
         sum(amount) as parts_sum,
         count(amount) as n_addends
     from classes
@@ -85,7 +96,7 @@ group_checks as (
     select
         t.report_id,
         case t.expense_group when '人员经费' then 'personnel_total' else 'public_total' end as check_name,
-        6 as table_no,
+        {{ table_of_family('economic') }} as table_no,
         '06 ' || t.expense_group || '合计' as subject,
         {{ check_amount('s.parts_sum') }} as expected,
         {{ check_amount('t.amount') }} as observed,
@@ -144,6 +155,4 @@ unioned as (
 
 )
 
-select
-    {{ check_comparison_columns('economic') }}
-from unioned
+{{ check_comparison_select('economic') }}

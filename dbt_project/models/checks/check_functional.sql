@@ -1,4 +1,4 @@
--- Checks 1 and 2 of issue 4 on the functional-classification tables 02, 03, 05, 07, 08 (fct_functional).
+-- Suite functional: the functional-classification tables 02, 03, 05, 07, 08 (fct_functional).
 --   rollup_total   合计 = Σ 类            (per table and measure)
 --   rollup_class   类   = Σ its 款        (only for a 类 printed with at least one 款 row)
 --   rollup_kuan    款   = Σ its 项        (only for a 款 printed with at least one 项 row)
@@ -21,7 +21,7 @@ facts as (
         measure,
         amount
     from {{ ref('fct_functional') }}
-    where cast(table_no as integer) in (2, 3, 5, 7, 8)
+    where cast(table_no as integer) in {{ tables_of_family('functional') }}
 
 ),
 
@@ -212,6 +212,4 @@ unioned as (
 
 )
 
-select
-    {{ check_comparison_columns('functional') }}
-from unioned
+{{ check_comparison_select('functional') }}

@@ -1,4 +1,4 @@
--- Checks 3 and 4 of issue 4: the two summary tables 01 and 04 (fct_summary), within themselves and
+-- Suite summary: the two summary tables 01 and 04 (fct_summary), within themselves and
 -- against 02, 03 and 05 (fct_functional).
 --   line_sum               本年收入合计 = Σ the income lines above it; 本年支出合计 = Σ the 类 lines above it
 --                          (01 and 04, per measure)
@@ -13,7 +13,8 @@
 --   expenditure_total_vs_03  01 本年支出合计 = 03 合计 本年支出合计
 --   class_vs_05            04 each 类's 一般公共预算财政拨款 = that 类's total in 05
 --   appropriation_vs_01    04 income 一般公共预算 / 政府性基金 / 国有资本经营 财政拨款 = 01's line
--- Lines are found by label (item_zh without white space and ordinal) and by their order (line_no).
+-- Lines are found by their line_code (the seed summary_line_labels names every printed label) and by
+-- their order (line_no).
 -- observed is the printed amount of the subject, expected what the other cells imply.
 
 with
@@ -26,11 +27,12 @@ summary as (
         side,
         cast(line_no as integer) as line_no,
         item_zh,
+        line_code,
         func_class_code,
         measure,
         amount
     from {{ ref('fct_summary') }}
-    where cast(table_no as integer) in (1, 4)
+    where cast(table_no as integer) in {{ tables_of_family('summary') }}
 
 ),
 
@@ -48,8 +50,8 @@ anchors as (
         report_id,
         table_no,
         side,
-        min(line_no) filter (where item_zh in ('本年收入合计', '本年支出合计')) as year_total_line,
-        min(line_no) filter (where item_zh = '总计') as grand_total_line
+        min(line_no) filter (where line_code in ('total_income', 'total_expenditure')) as year_total_line,
+        min(line_no) filter (where line_code = 'grand_total') as grand_total_line
     from summary
     group by all
 
@@ -107,8 +109,9 @@ grand_totals as (
         and p.line_no >= t.year_total_line and p.line_no < t.line_no
         and (
             p.line_no = p.year_total_line
-            or (p.side = 'income' and (p.item_zh like '使用非财政拨款结余%' or p.item_zh like '%年初%结转%结余%'))
-            or (p.side = 'expenditure' and (p.item_zh = '结余分配' or p.item_zh like '%年末%结转%结余%'))
+            -- income: 使用非财政拨款结余, 年初(财政拨款)结转和结余; expenditure: 结余分配, 年末(财政拨款)结转和结余
+            or p.line_code in ('use_of_non_appropriation_balance', 'opening_balance',
+                               'surplus_distribution', 'closing_balance')
         )
     where t.line_no = t.grand_total_line
     group by t.report_id, t.table_no, t.line_subject, t.amount
@@ -150,9 +153,13 @@ opening_details as (
     inner join lines as p
         on  p.report_id = t.report_id and p.table_no = t.table_no and p.side = t.side
         and p.measure = t.measure
-        and p.line_no > t.line_no and p.line_no < coalesce(t.grand_total_line, 2147483647)
-        and p.item_zh is not null
-    where t.table_no = 4 and t.side = 'income' and t.item_zh like '%年初%结转%结余%'
+        and p.line_no > t.line_no
+        -- the lines the seed lists as parts of 年初财政拨款结转和结余 (printed under it, in 04 only)
+        and p.line_code in (
+            select labels.line_code from {{ ref('summary_line_labels') }} as labels
+            where labels.table_no = t.table_no and labels.side = t.side and labels.parent_line_code = t.line_code
+        )
+    where t.line_code = 'opening_balance'
     group by t.report_id, t.table_no, t.line_subject, t.amount
     having not (t.amount is null and count(p.amount) = 0)
 
@@ -235,9 +242,11 @@ appropriation_lines as (
         report_id,
         table_no,
         item_zh,
-        case when item_zh like '一般公共预算%' then 'general_budget'
-             when item_zh like '政府性基金%' then 'government_fund'
-             when item_zh like '国有资本经营%' then 'state_capital' end as fund,
+        case line_code
+            when 'general_budget_appropriation' then 'general_budget'
+            when 'government_fund_appropriation' then 'government_fund'
+            when 'state_capital_appropriation' then 'state_capital'
+        end as fund,
         amount
     from lines
     where side = 'income' and measure = 'amount' and line_no < year_total_line
@@ -285,6 +294,4 @@ unioned as (
 
 )
 
-select
-    {{ check_comparison_columns('summary') }}
-from unioned
+{{ check_comparison_select('summary') }}

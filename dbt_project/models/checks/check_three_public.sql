@@ -1,4 +1,4 @@
--- Check 6 of issue 4: the "三公" table 09 (fct_three_public), for the budget and the actual stage.
+-- Suite three_public: the "三公" table 09 (fct_three_public), for the budget and the actual stage.
 --   three_public_total     total = overseas_travel + vehicles + reception
 --   three_public_vehicles  vehicles = vehicle_purchase + vehicle_operation
 -- observed is the printed amount of the subject, expected the sum of its parts.
@@ -57,6 +57,4 @@ unioned as (
 
 )
 
-select
-    {{ check_comparison_columns('three_public', table_no='9') }}
-from unioned
+{{ check_comparison_select('three_public', table_no=table_of_family('three_public')) }}

@@ -23,7 +23,8 @@ amount_columns as (
         *,
         -- labels wrapped over lines reach us split by '/' like header levels (本年收入合/计,
         -- 因公出国/（境）费): match on the path with the separators taken out
-        replace(header_key, '/', '') as collapsed_key
+        replace(header_key, '/', '') as collapsed_key,
+        table_no in {{ tables_of_family('three_public') }} as is_three_public
     from table_columns
     where role = 'amount'
 
@@ -37,12 +38,13 @@ keyed as (
         col_no,
         block_no,
         header_zh,
+        is_three_public,
         case
-            when table_no = 9 and collapsed_key like '%预算数%' then 'budget'
-            when table_no = 9 and collapsed_key like '%决算数%' then 'actual'
+            when is_three_public and collapsed_key like '%预算数%' then 'budget'
+            when is_three_public and collapsed_key like '%决算数%' then 'actual'
         end as stage,
         case
-            when table_no = 9
+            when is_three_public
                 -- without the stage (printed above or below the category) and a "三公"经费 caption
                 then regexp_replace(regexp_replace(collapsed_key, '预算数|决算数', '', 'g'), '^.*三公.?经费', '')
             else collapsed_key

@@ -9,7 +9,7 @@ with
 cells as (
 
     select * from {{ ref('int_body_cells_enriched') }}
-    where table_no = 6
+    where table_no in {{ tables_of_family('economic') }}
 
 ),
 

@@ -8,7 +8,7 @@ with
 cells as (
 
     select * from {{ ref('int_body_cells_enriched') }}
-    where table_no in (2, 3, 5, 7, 8)
+    where table_no in {{ tables_of_family('functional') }}
 
 ),
 

@@ -24,7 +24,6 @@ functional_totals as (
         max(case when table_no = 3 and measure = 'project' then amount_yuan end) as project_yuan
     from {{ ref('fct_functional') }}
     where func_level = '合计'
-        and table_no in (2, 3)
     group by report_id
 
 ),
@@ -34,15 +33,14 @@ summary_lines as (
     -- 公开01表 lines, for reports whose 02/03 lack a 合计 row and for the balances
     select
         report_id,
-        max(case when side = 'income' and item_zh = '本年收入合计' then amount_yuan end) as income_01_yuan,
-        max(case when side = 'expenditure' and item_zh = '本年支出合计' then amount_yuan end)
-            as expenditure_01_yuan,
-        sum(case when side = 'income' and item_zh like '%财政拨款收入' then amount_yuan end)
-            as appropriation_01_yuan,
-        max(case when side = 'income' and regexp_full_match(item_zh, '年初结转(和|与)结余') then amount_yuan end)
-            as opening_balance_yuan,
-        max(case when side = 'expenditure' and regexp_full_match(item_zh, '年末结转(和|与)结余') then amount_yuan end)
-            as closing_balance_yuan
+        max(case when line_code = 'total_income' then amount_yuan end) as income_01_yuan,
+        max(case when line_code = 'total_expenditure' then amount_yuan end) as expenditure_01_yuan,
+        -- the income lines of 财政拨款收入 (of the general budget, government funds, state capital)
+        sum(case when line_code in ('fiscal_appropriation', 'general_budget_appropriation',
+                                    'government_fund_appropriation', 'state_capital_appropriation')
+                 then amount_yuan end) as appropriation_01_yuan,
+        max(case when line_code = 'opening_balance' then amount_yuan end) as opening_balance_yuan,
+        max(case when line_code = 'closing_balance' then amount_yuan end) as closing_balance_yuan
     from {{ ref('fct_summary') }}
     where table_no = 1
     group by report_id

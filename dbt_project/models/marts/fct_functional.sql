@@ -30,7 +30,6 @@ facts as (
         functional_rows.func_code,
         functional_rows.func_level,
         functional_rows.name_printed,
-        cells.fiscal_year,
         cells.measure,
         cells.measure_zh,
         cells.amount,
@@ -44,18 +43,19 @@ facts as (
 
 ),
 
--- the seed's name of the code, from the report's year or else the nearest year the seed has
+-- the seed's name of the code, in the seed year that applies to the report (int_report_seed_years)
 seed_names as (
 
     select
-        facts.report_id,
-        facts.func_code,
-        arg_min(classification.func_name, abs(cast(classification.fiscal_year as integer) - facts.fiscal_year))
-            as seed_name
-    from (select distinct report_id, func_code, fiscal_year from facts where func_code is not null) as facts
+        codes.report_id,
+        codes.func_code,
+        classification.func_name as seed_name
+    from (select distinct report_id, func_code from facts where func_code is not null) as codes
+    inner join {{ ref('int_report_seed_years') }} as seed_years
+        on seed_years.report_id = codes.report_id
     inner join classification
-        on classification.func_code = facts.func_code
-    group by facts.report_id, facts.func_code
+        on classification.fiscal_year = seed_years.seed_year
+        and classification.func_code = codes.func_code
 
 )
 
@@ -68,6 +68,7 @@ select
     facts.measure,
     facts.measure_zh,
     cast(facts.amount as decimal(18, 2)) as amount,
+    facts.unit,
     {{ to_yuan('facts.amount', 'facts.unit') }} as amount_yuan,
     facts.page
 from facts

@@ -1,5 +1,6 @@
 -- The two-sided summary tables 公开01表 (收入支出决算总表) and 04表 (财政拨款收入支出决算总表): one
--- record per printed line, side and amount column.
+-- record per printed line, side and amount column, named by the seed summary_line_labels (line_code, and
+-- the functional 类 of an expenditure line named after one).
 
 with
 
@@ -13,14 +14,7 @@ cells as (
 
     select * from {{ ref('int_body_cells_enriched') }}
     where role = 'amount'
-        and table_no in (1, 4)
-
-),
-
-classification as (
-
-    select * from {{ ref('function_classification') }}
-    where func_level = '类'
+        and table_no in {{ tables_of_family('summary') }}
 
 ),
 
@@ -32,7 +26,8 @@ facts as (
         lines.side,
         lines.line_no,
         lines.item_zh,
-        cells.fiscal_year,
+        lines.line_code,
+        lines.func_class_code,
         cells.measure,
         cells.measure_zh,
         cells.amount,
@@ -45,21 +40,6 @@ facts as (
         and cells.row_no = lines.row_no
         and cells.block_no = lines.block_no
 
-),
-
--- expenditure lines named after a 类 (一般公共服务支出 → 201), from the nearest year the seed has
-class_codes as (
-
-    select
-        items.report_id,
-        items.item_zh,
-        arg_min(classification.func_code, abs(cast(classification.fiscal_year as integer) - items.fiscal_year))
-            as func_class_code
-    from (select distinct report_id, item_zh, fiscal_year from facts where side = 'expenditure') as items
-    inner join classification
-        on classification.func_name = items.item_zh
-    group by items.report_id, items.item_zh
-
 )
 
 select
@@ -68,14 +48,12 @@ select
     facts.side,
     facts.line_no,
     facts.item_zh,
-    class_codes.func_class_code,
+    facts.line_code,
+    facts.func_class_code,
     facts.measure,
     facts.measure_zh,
     cast(facts.amount as decimal(18, 2)) as amount,
+    facts.unit,
     {{ to_yuan('facts.amount', 'facts.unit') }} as amount_yuan,
     facts.page
 from facts
-left join class_codes
-    on facts.side = 'expenditure'
-    and class_codes.report_id = facts.report_id
-    and class_codes.item_zh = facts.item_zh

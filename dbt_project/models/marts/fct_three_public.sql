@@ -5,7 +5,7 @@ with
 cells as (
 
     select * from {{ ref('int_body_cells_enriched') }}
-    where table_no = 9
+    where table_no in {{ tables_of_family('three_public') }}
         and role = 'amount'
 
 ),
@@ -15,7 +15,7 @@ printed_rows as (
 
     select distinct report_id, row_no
     from {{ ref('int_body_cells_enriched') }}
-    where table_no = 9
+    where table_no in {{ tables_of_family('three_public') }}
         and text_squashed is not null
 
 )
@@ -26,6 +26,7 @@ select
     measure as item,
     measure_zh as item_zh,
     cast(amount as decimal(18, 2)) as amount,
+    unit,
     {{ to_yuan('amount', 'unit') }} as amount_yuan,
     page
 from cells

@@ -23,9 +23,9 @@ select
     -- a loaded report whose rows break the warehouse's contract is kept out of the marts
     case when quarantine.report_id is not null and files.status = 'loaded' then 'quarantined'
          else files.status end as status,
-    files.error_code,
     case when quarantine.report_id is not null and files.status = 'loaded' then quarantine.message
          else files.error end as error,
+    files.error_code,
     files.page_count,
     files.ingested_at
 from files

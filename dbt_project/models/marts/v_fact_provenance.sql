@@ -9,15 +9,15 @@ facts as (
     select
         'fct_functional' as fact_table, report_id, table_no,
         coalesce(func_code, '合计') as row_key, func_name as row_label, measure,
-        amount, amount_yuan, page
+        amount, unit, amount_yuan, page
     from {{ ref('fct_functional') }}
 
     union all
 
     select
-        'fct_economic' as fact_table, report_id, 6 as table_no,
+        'fct_economic' as fact_table, report_id, {{ table_of_family('economic') }} as table_no,
         coalesce(econ_code, econ_name) as row_key, econ_name as row_label, 'amount' as measure,
-        amount, amount_yuan, page
+        amount, unit, amount_yuan, page
     from {{ ref('fct_economic') }}
 
     union all
@@ -25,15 +25,15 @@ facts as (
     select
         'fct_summary' as fact_table, report_id, table_no,
         side || ' ' || cast(line_no as varchar) as row_key, item_zh as row_label, measure,
-        amount, amount_yuan, page
+        amount, unit, amount_yuan, page
     from {{ ref('fct_summary') }}
 
     union all
 
     select
-        'fct_three_public' as fact_table, report_id, 9 as table_no,
+        'fct_three_public' as fact_table, report_id, {{ table_of_family('three_public') }} as table_no,
         item as row_key, item_zh as row_label, stage as measure,
-        amount, amount_yuan, page
+        amount, unit, amount_yuan, page
     from {{ ref('fct_three_public') }}
 
 ),
@@ -71,7 +71,7 @@ select
     reports.region,
     reports.department,
     reports.fiscal_year,
-    reports.unit,
+    facts.unit,
     report_tables.title_zh as table_title_zh,
     report_tables.first_page as table_first_page,
     report_tables.last_page as table_last_page,
