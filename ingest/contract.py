@@ -7,12 +7,16 @@ these values (their accepted_values tests are checked against this module).
 
 from __future__ import annotations
 
-# raw.files.status / marts.source_files.status: what became of one input file.
+# raw.files.status: what became of one input file.
 FILE_STATUSES = {
     "loaded": "read; its tables are in the warehouse",
     "failed": "could not be read; error_code and error say why",
     "duplicate": "the same bytes as another input file (duplicate_of); read once, under the other name",
-    "quarantined": "marts.source_files only: read, but its rows break the warehouse's contract (kept out of the marts)",
+}
+# marts.source_files.status: the same, and what the last build did with a loaded report.
+PUBLISHED_FILE_STATUSES = {
+    **FILE_STATUSES,
+    "quarantined": "read, but its rows break the warehouse's contract: kept out of the marts (error says why)",
 }
 
 # raw.files.error_code of a failed file.

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from ingest.build import data_docs
+from ingest.build.checks import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,11 +29,9 @@ CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
 ]
-VALIDATIONS = [v["family"] for v in json.loads((ROOT / "expectations" / "checkpoint.json").read_text())["validations"]]
-SUITES = {
-    v["family"]: json.loads((ROOT / "expectations" / v["suite"]).read_text(encoding="utf-8"))
-    for v in json.loads((ROOT / "expectations" / "checkpoint.json").read_text())["validations"]
-}
+# one validation per suite of the check catalogue, each suite built from the template
+SUITES = {v["suite"]: v["suite_json"] for v in load_config()["validations"]}
+VALIDATIONS = list(SUITES)
 
 HOLD = """
 import sys, duckdb

@@ -101,7 +101,7 @@ VALUE_TESTS = _value_tests()
 
 CONTRACTED = [
     ("stg_juesuan__files", "status", "FILE_STATUSES"),
-    ("source_files", "status", "FILE_STATUSES"),
+    ("source_files", "status", "PUBLISHED_FILE_STATUSES"),
     ("stg_juesuan__files", "error_code", "ERROR_CODES"),
     ("source_files", "error_code", "ERROR_CODES"),
     ("stg_juesuan__table_columns", "role", "COLUMN_ROLES"),
