@@ -64,7 +64,7 @@ def test_runner_config_has_one_validation_per_catalogue_suite():
 def _row(check_name, suite, severity="error", difference="0.00"):
     d = Decimal(difference)
     return ("r1", suite, check_name, severity, 3, f"03 {suite} {check_name}", Decimal("1.00"), Decimal("1.00") + d,
-            d, Decimal("0.01"), abs(d), abs(d) <= Decimal("0.01"))
+            d, Decimal("0.01"), abs(d), True, abs(d) <= Decimal("0.01"))
 
 
 def test_gx_accepts_every_catalogued_check_in_its_suite_and_nothing_else():

@@ -313,7 +313,8 @@ def tolerance_warehouse(golden_raw, tmp_path_factory):
     finally:
         con.close()
     outcome = run_dbt(path, target_path=tmp / "target", log_path=tmp / "logs",
-                      select=["resource_type:seed", "+int_report_seed_years", "path:models/checks"],
+                      select=["resource_type:seed", "+int_report_seed_years", "stg_juesuan__report_tables",
+                              "path:models/checks"],
                       indirect_selection="cautious")
     assert outcome.models_failed == 0 and outcome.error is None, format_dbt(outcome)
     return path, cases
@@ -347,7 +348,7 @@ def test_tolerance_edges_through_dbt_and_gx(tolerance_warehouse):
 def _row(report_id, check_name, subject, difference, tolerance, severity="error", family="functional"):
     d, t = Decimal(difference), Decimal(tolerance)
     return (report_id, family, check_name, severity, 3, subject, Decimal("100.00"), Decimal("100.00") + d,
-            d, t, abs(d), abs(d) <= t)
+            d, t, abs(d), True, abs(d) <= t)
 
 
 def test_validate_names_the_failing_rows():
@@ -380,6 +381,13 @@ def test_validate_rejects_a_check_outside_its_family():
 
 
 def test_failure_tuple_shape():
-    f = CheckFailure("r1", "rollup_class", "06 301", Decimal("1.00"), Decimal("2.00"))
-    assert tuple(f) == ("r1", "rollup_class", "06 301", Decimal("1.00"), Decimal("2.00"))
-    assert len(COLUMNS) == 12
+    f = CheckFailure("r1", "rollup_class", "06 301", Decimal("1.00"), Decimal("2.00"), 12, "06 301: printed 2.00")
+    assert tuple(f) == ("r1", "rollup_class", "06 301", Decimal("1.00"), Decimal("2.00"), 12, "06 301: printed 2.00")
+    assert len(COLUMNS) == 13
+
+
+def test_a_check_that_could_not_run_is_not_passed():
+    rows = [_row("r1", "rollup_total", "03 合计 basic", "0.00", "0.01"),
+            ("r1", "functional", "rollup_class", "error", 3, "03 201 basic", None, None, None, None, None, False, None)]
+    passed, _ = validate(rows)
+    assert passed == {("r1", "rollup_total", "03 合计 basic"): True, ("r1", "rollup_class", "03 201 basic"): None}

@@ -43,9 +43,12 @@
     the tolerance of n addends (check_tolerance, or the fixed `tolerance` given) and what the check
     catalogue (seed check_catalog) says of the check: its family and severity. `suite` is the Great
     Expectations suite that validates the model's rows; a check missing from the catalogue has a NULL
-    family and severity, which check_comparisons' not_null tests reject.
+    family and severity, which check_comparisons' not_null tests reject. `page` is the PDF page of the
+    subject (an expression of `unioned`; by default the first page of the subject's table), and `message`
+    says in words what was printed and what the other cells imply (an expression of `unioned`; by default
+    check_comparisons words it from the amounts).
 -#}
-{% macro check_comparison_select(suite, table_no='unioned.table_no', tolerance=none) -%}
+{% macro check_comparison_select(suite, table_no='unioned.table_no', tolerance=none, page=none, message=none) -%}
 select
     unioned.report_id,
     catalog.family,
@@ -62,7 +65,10 @@ select
     {%- else %}
     cast({{ tolerance }} as decimal(18, 2)) as tolerance,
     {%- endif %}
-    cast(unioned.n_addends as integer) as n_addends
+    cast(unioned.n_addends as integer) as n_addends,
+    cast({{ page if page is not none else 'null' }} as integer) as page,
+    cast({{ message if message is not none else 'null' }} as varchar) as message,
+    true as evaluated
 from unioned
 left join {{ ref('check_catalog') }} as catalog
     on catalog.suite = '{{ suite }}'

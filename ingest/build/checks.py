@@ -68,6 +68,8 @@ class CheckFailure(NamedTuple):
     subject: str
     expected: Decimal
     observed: Decimal
+    page: int | None = None
+    message: str | None = None
 
 
 @dataclass
@@ -195,13 +197,16 @@ def validate(rows: list[tuple], *, docs_dir: Path | None = None,
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in ("expected", "observed", "difference", "tolerance", "abs_difference"):
         frame[col] = frame[col].astype(object)  # Decimal objects, never floats
+    # a check that could not run has nothing to validate: its verdict is None (not run is not passed)
+    passed: dict[tuple[str, str, str], bool | None] = {
+        _key(row): None for row in frame[~frame["evaluated"].astype(bool)].to_dict("records")}
+    frame = frame[frame["evaluated"].astype(bool)].reset_index(drop=True)
 
     suites = {v["suite"] for v in config["validations"]}
     unknown = sorted(set(frame["suite"]) - suites)
     if unknown:
         raise ChecksInvalid(f"suites the check catalogue ({CATALOG_CSV.name}) does not list: {unknown}")
 
-    passed: dict[tuple[str, str, str], bool] = {}
     for v in config["validations"]:
         suite_name, suite_json = v["suite"], v["suite_json"]
         suite = gx.ExpectationSuite(

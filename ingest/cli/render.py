@@ -39,7 +39,8 @@ def format_checks(summary, *, max_lines: int = 50) -> str:
             detail = "not in the classification seed" if f.check_name.endswith("_known") else "name differs from the seed"
         else:
             detail = f"printed {f.observed}, expected {f.expected} (off by {f.observed - f.expected})"
-        lines.append(f"  {kind} {label}  {f.check_name}  {f.subject}: {detail}")
+        where = f" (page {f.page})" if getattr(f, "page", None) else ""
+        lines.append(f"  {kind} {label}{where}  {f.check_name}  {f.subject}: {detail}")
     if len(shown) > max_lines:
         lines.append(f"  … {len(shown) - max_lines} more: query quality.check_results where not passed")
     if summary.docs_index is not None:

@@ -12,7 +12,7 @@ from . import schema
 #: The columns of quality.check_comparisons the checks read, in this order, then the SQL verdict.
 COMPARISON_COLUMNS = (
     "report_id", "suite", "check_name", "severity", "table_no", "subject",
-    "expected", "observed", "difference", "tolerance", "abs_difference",
+    "expected", "observed", "difference", "tolerance", "abs_difference", "evaluated",
 )
 
 
@@ -62,8 +62,8 @@ class QualityStore:
         return _comparisons(self.con)
 
     def write_results(self, verdicts: dict[tuple[str, str, str], bool], checked_at: datetime) -> int:
-        """Replace quality.check_results: each comparison with its verdict, keyed (report, check, subject).
-        Returns the number of rows written."""
+        """Replace quality.check_results: each comparison with its verdict, keyed (report, check, subject);
+        None for a check that could not run. Returns the number of rows written."""
         import pandas as pd
 
         frame = pd.DataFrame([(*key, passed) for key, passed in verdicts.items()],
@@ -86,7 +86,7 @@ class QualityStore:
                 insert into quality.check_results ({', '.join(names)})
                 select c.report_id, c.family, c.suite, c.check_name, c.severity, c.table_no, c.subject,
                        c.expected, c.observed, c.difference, c.tolerance,
-                       cast(v.passed as boolean), cast(? as timestamp)
+                       cast(v.passed as boolean), c.page, c.message, cast(? as timestamp)
                 from quality.check_comparisons as c
                 inner join gx_verdicts as v
                     on v.report_id = c.report_id and v.check_name = c.check_name and v.subject = c.subject
@@ -104,9 +104,10 @@ class QualityStore:
             self.con.unregister("gx_verdicts")
 
     def failures(self, severity: str) -> list[tuple]:
-        """(report_id, check_name, subject, expected, observed) of the failed checks of one severity."""
+        """(report_id, check_name, subject, expected, observed, page, message) of the failed checks of one
+        severity."""
         return self.con.execute(
-            "select report_id, check_name, subject, expected, observed from quality.check_results "
+            "select report_id, check_name, subject, expected, observed, page, message from quality.check_results "
             "where severity = ? and not passed order by report_id, table_no, check_name, subject",
             [severity]).fetchall()
 

@@ -242,7 +242,11 @@ class CheckResultRow:
     difference: object = col("decimal(18, 2)", doc="observed - expected.")
     tolerance: object = col("decimal(18, 2)", doc="Rounding tolerance: 0.005 x the printed addends, rounded "
                             "up to the cent, at least 0.01; 0 for the code checks.")
-    passed: bool | None = col("boolean", doc="|difference| <= tolerance, as Great Expectations found it.")
+    passed: bool | None = col("boolean", doc="|difference| <= tolerance, as Great Expectations found it; "
+                              "NULL for a check that could not run (not run is not passed).")
+    page: int | None = col("integer", doc="The PDF page of the subject.")
+    message: str | None = col("varchar", doc="What was printed and what is wrong, in words (or why the check "
+                              "could not run).")
     checked_at: datetime | None = col("timestamp", doc="When the checks ran (UTC).")
 
 

@@ -144,4 +144,4 @@ unioned as (
 
 )
 
-{{ check_comparison_select('codes', tolerance='0') }}
+{{ check_comparison_select('codes', tolerance='0', message="unioned.subject || case when unioned.observed = 1 then ': as in the classification seed' when unioned.check_name like '%_known' then ': the code is not in the classification seed for the report''s year' else ': the printed name is not the seed''s' end") }}

@@ -18,23 +18,45 @@ unioned as (
     union all
     select * from {{ ref('check_codes') }}
 
+),
+
+report_tables as (
+
+    select report_id, table_no, first_page, last_page from {{ ref('stg_juesuan__report_tables') }}
+
 )
 
 select
     ---------- ids
-    report_id,
-    family,
-    suite,
-    check_name,
-    severity,
-    table_no,
-    subject,
+    unioned.report_id,
+    unioned.family,
+    unioned.suite,
+    unioned.check_name,
+    unioned.severity,
+    unioned.table_no,
+    unioned.subject,
 
     ---------- numerics
-    expected,
-    observed,
-    difference,
-    tolerance,
-    cast(abs(difference) as decimal(18, 2)) as abs_difference,
-    n_addends
+    unioned.expected,
+    unioned.observed,
+    unioned.difference,
+    unioned.tolerance,
+    cast(abs(unioned.difference) as decimal(18, 2)) as abs_difference,
+    unioned.n_addends,
+
+    ---------- where and what, for people
+    -- the subject's page, else the first page of its table
+    coalesce(unioned.page, report_tables.first_page) as page,
+    coalesce(
+        unioned.message,
+        unioned.subject || ': printed ' || coalesce(cast(unioned.observed as varchar), 'nothing')
+            || ', the other cells imply ' || coalesce(cast(unioned.expected as varchar), 'nothing')
+            || ' (off by ' || coalesce(cast(unioned.difference as varchar), '?')
+            || ', tolerance ' || coalesce(cast(unioned.tolerance as varchar), '?') || ')'
+    ) as message,
+    -- false for a check that could not run (its message says why): its verdict is NULL, not "passed"
+    unioned.evaluated
 from unioned
+left join report_tables
+    on report_tables.report_id = unioned.report_id
+    and report_tables.table_no = unioned.table_no
