@@ -120,6 +120,13 @@ def owner_restricted_pdf(directory: Path, name: str = "restricted.pdf", *,
                            permissions=int(UserAccessPermissions.PRINT))
 
 
+def no_permissions_pdf(directory: Path, name: str = "no-permissions.pdf", *, source: Path = SAMPLE) -> Path:
+    """A copy of a sample that opens without a password but allows nothing at all (permissions 0): camelot's
+    reader cannot even decrypt it, yet it is a published report that must load."""
+    return _encrypted_copy(Path(directory) / name, source, user_password="", owner_password=OWNER_PASSWORD,
+                           permissions=0)
+
+
 def _page_images(source: Path, pages: list[int], scale: float):
     pdf = pdfium.PdfDocument(str(source))
     try:
@@ -201,6 +208,7 @@ def build_all(directory: Path) -> dict[str, Path]:
         "corrupt": corrupt_pdf(directory),
         "password": user_password_pdf(directory),
         "restricted": owner_restricted_pdf(directory),
+        "no_permissions": no_permissions_pdf(directory),
         "encrypted_open": encrypted_permissive_pdf(directory),
         "scanned": scanned_pdf(directory),
         "mixed": mixed_scan_pdf(directory),

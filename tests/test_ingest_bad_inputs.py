@@ -15,7 +15,7 @@ from ingest.contract import EXIT_FILES_FAILED
 # builder → (error_code, words the message must hold)
 FAILING = {
     "empty_file": ("empty_file", "is empty (0 bytes)"),
-    "text_file": ("not_pdf", "is not a PDF"),
+    "text_file": ("not_pdf", "looks like a plain text file"),
     "html_page": ("not_pdf", "HTML"),
     "truncated_pdf": ("truncated", "cut off"),
     "user_password_pdf": ("encrypted", "needs a password"),
@@ -30,6 +30,7 @@ def mixed_folder(tmp_path_factory, samples_dir):
     for builder in FAILING:
         getattr(badfiles, builder)(folder)
     badfiles.owner_restricted_pdf(folder)
+    badfiles.no_permissions_pdf(folder)
     shutil.copy(samples_dir / "sanmenxia-2024.pdf", folder / "sanmenxia-2024.pdf")
     warehouse = folder.parent / "w.duckdb"
     result = CliRunner().invoke(cli, ["ingest", "--warehouse", str(warehouse), "--jobs", "2", str(folder)])
@@ -48,7 +49,7 @@ def _files(warehouse):
 def test_the_run_reports_failures_and_exits_1(mixed_folder):
     _, _, result = mixed_folder
     assert result.exit_code == EXIT_FILES_FAILED, result.output
-    assert "2 loaded" in result.output and f"{len(FAILING)} failed" in result.output
+    assert "3 loaded" in result.output and f"{len(FAILING)} failed" in result.output
 
 
 @pytest.mark.parametrize("builder", sorted(FAILING))
@@ -66,12 +67,17 @@ def test_good_files_load_beside_the_bad_ones(mixed_folder):
     _, warehouse, _ = mixed_folder
     files = _files(warehouse)
     assert files["sanmenxia-2024.pdf"][0] == "loaded"
-    # owner-password restricted (opens without a password, copying disallowed): must load
+    # owner-password restricted (opens without a password, copying disallowed): must load, even when the
+    # restriction allows nothing at all (permissions 0)
     assert files["restricted.pdf"][0] == "loaded"
+    assert files["no-permissions.pdf"][0] == "loaded"
     con = duckdb.connect(str(warehouse), read_only=True)
     tables = con.execute("select count(distinct (report_id, table_no)) from raw.report_tables").fetchone()[0]
+    pages = dict(con.execute("select source_file, page_count from raw.files").fetchall())
     con.close()
-    assert tables == 18
+    assert tables == 27
+    # the page count of every PDF that opened, failed ones included
+    assert pages["scan.pdf"] and pages["meeting.pdf"] == 1 and pages["no-permissions.pdf"] == 26
 
 
 def test_a_missing_input_is_a_usage_error(tmp_path):
