@@ -146,32 +146,23 @@ def run_dbt(
             model=attached.rsplit(".", 1)[-1] or None,
             column=kwargs.get("column_name"),
         )
-        if rtype in ("test", "unit_test"):
+        if status == "skipped":
+            outcome.skipped += 1
+        elif rtype in ("test", "unit_test"):
             if status == "pass":
                 outcome.tests_passed += 1
             elif status == "warn":
                 outcome.tests_warned += 1
                 outcome.warnings.append(entry)
-            elif status == "skipped":
-                outcome.skipped += 1
             else:
                 outcome.tests_failed += 1
                 outcome.failures.append(entry)
-        elif rtype == "seed":
+        else:  # seeds and models (and snapshots) succeed or fail alike
+            group = "seeds" if rtype == "seed" else "models"
             if status == "success":
-                outcome.seeds_passed += 1
-            elif status == "skipped":
-                outcome.skipped += 1
+                setattr(outcome, f"{group}_passed", getattr(outcome, f"{group}_passed") + 1)
             else:
-                outcome.seeds_failed += 1
-                outcome.failures.append(entry)
-        else:
-            if status == "success":
-                outcome.models_passed += 1
-            elif status == "skipped":
-                outcome.skipped += 1
-            else:
-                outcome.models_failed += 1
+                setattr(outcome, f"{group}_failed", getattr(outcome, f"{group}_failed") + 1)
                 outcome.failures.append(entry)
     outcome.success = bool(res.success) and not outcome.failures and outcome.error is None
     return outcome

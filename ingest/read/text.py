@@ -162,10 +162,12 @@ def _lines(chars: list[Char], width: float, height: float) -> list[TextLine]:
     return out
 
 
-def read_pages(document) -> list[PageText]:
-    """Text lines of every page of a ``read.document.Document``, built from its characters."""
+def read_pages(document, lines=None) -> list[PageText]:
+    """Text lines of every page of a ``read.document.Document``, built from its characters by ``lines(chars,
+    width, height)`` (by default: characters whose heights overlap make a line)."""
+    lines = lines or _lines
     pages = []
     for page_no in range(1, document.page_count + 1):
         width, height = document.size(page_no)
-        pages.append(PageText(page_no, width, height, _lines(document.chars(page_no), width, height)))
+        pages.append(PageText(page_no, width, height, lines(document.chars(page_no), width, height)))
     return pages

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from statistics import median
 
-from ..text import Char, PageText, TextLine
+from ..text import Char, PageText, TextLine, read_pages
 
 _BASELINE_TOLERANCE = 1.5   # points; the baselines of one printed line agree to a fraction of a point
 
@@ -51,8 +51,4 @@ def lines_by_baseline(chars: list[Char], width: float, height: float) -> list[Te
 
 def narrative_pages(document) -> list[PageText]:
     """Every page's lines of a ``read.document.Document``, grouped by baseline (see the module's docstring)."""
-    pages = []
-    for page_no in range(1, document.page_count + 1):
-        width, height = document.size(page_no)
-        pages.append(PageText(page_no, width, height, lines_by_baseline(document.chars(page_no), width, height)))
-    return pages
+    return read_pages(document, lines=lines_by_baseline)
