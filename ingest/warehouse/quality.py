@@ -41,21 +41,8 @@ def _comparisons(con) -> list[tuple]:
         "from quality.check_comparisons order by report_id, suite, check_name, subject").fetchall()
 
 
-class QualityStore:
+class QualityStore(schema.WriteConnection):
     """A write connection to a warehouse being built, for the checks' input and output."""
-
-    def __init__(self, path: Path | str):
-        self.con = duckdb.connect(str(path))
-        schema.ensure(self.con)
-
-    def close(self) -> None:
-        self.con.close()
-
-    def __enter__(self) -> "QualityStore":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     def comparisons(self) -> list[tuple]:
         """Rows of quality.check_comparisons (COMPARISON_COLUMNS, then abs_difference <= tolerance)."""

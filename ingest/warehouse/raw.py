@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 
 from . import schema
 from .schema import (CellRow, ClaimRow, FileRow, ReportRow, ReportTableRow, RunRow, SentenceRow, TableColumnRow,
@@ -59,22 +58,8 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-class RawWriter:
+class RawWriter(schema.WriteConnection):
     """Writes raw.* rows; every file's rows are replaced in one transaction, so a re-ingest never duplicates."""
-
-    def __init__(self, path: Path | str):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(path))
-        schema.ensure(self.con)
-
-    def close(self) -> None:
-        self.con.close()
-
-    def __enter__(self) -> "RawWriter":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     # -- look-ups --------------------------------------------------------------------------------------
     def loaded_file_with_sha(self, sha256: str) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass, field, fields
 from datetime import datetime
+from pathlib import Path
 
 
 def col(sql: str, default=None, doc: str | None = None):
@@ -326,3 +327,23 @@ def insert_sql(name: str) -> str:
 
 def values(row) -> list:
     return list(astuple(row))
+
+
+class WriteConnection:
+    """A write connection to a warehouse being built, its tables made sure of (`ensure`); a context manager."""
+
+    def __init__(self, path):
+        import duckdb
+
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(path))
+        ensure(self.con)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
