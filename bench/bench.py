@@ -2,7 +2,8 @@
 
     python bench/bench.py [--synth N] [--jobs N] [--no-baseline] [--keep DIR]
 
-The PDFs: data/samples/, ../shared/real/ when it is there, and N generated reports
+The PDFs: data/samples/, the two 2024 final-accounts reports of ../shared/real/ when it is there, and N
+generated reports
 (`python -m tests.synth.corpus`) with --synth. Printed:
 
 * `juesuan ingest --jobs 1` wall time against a plain loop of `camelot.read_pdf(path, pages="all")` over
@@ -34,8 +35,8 @@ SHARED_REAL = ROOT.parent / "shared" / "real"
 def gather(inbox: Path, synth: int) -> list[Path]:
     inbox.mkdir(parents=True, exist_ok=True)
     sources = sorted((ROOT / "data" / "samples").glob("*.pdf"))
-    if SHARED_REAL.is_dir():
-        sources += sorted(SHARED_REAL.glob("*.pdf"))
+    if SHARED_REAL.is_dir():  # the final-accounts reports there (not the 部门预算 beside them)
+        sources += sorted(SHARED_REAL.glob("putuo-*-2024.pdf"))
     for path in sources:
         shutil.copyfile(path, inbox / path.name)
     if synth:
