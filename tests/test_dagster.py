@@ -17,8 +17,8 @@ from golden import expected_facts
 from ingest.orchestrate import dagster as orchestration
 from ingest.warehouse.publish import Publication
 
-FAMILY_CHECKS = {(dg.AssetKey(["quality", f"check_{f}"]), "reconciled") for f in orchestration.FAMILIES}
-ALL_CHECKS = FAMILY_CHECKS | {(orchestration.RAW_KEY, "files_loaded")}
+SUITE_CHECKS = {(dg.AssetKey(["quality", f"check_{s}"]), "reconciled") for s in orchestration.SUITES}
+ALL_CHECKS = SUITE_CHECKS | {(orchestration.RAW_KEY, "files_loaded")}
 ALL_ASSETS = {orchestration.RAW_KEY, orchestration.CHECK_RESULTS_KEY, *(s.key for s in orchestration.DBT_SPECS)}
 
 
@@ -91,7 +91,7 @@ def test_nightly_job_builds_checks_and_publishes_offline(tmp_path, samples_dir, 
         checks = _checks(first)
         assert set(checks) == ALL_CHECKS
         assert all(c.passed for c in checks.values()), {k: c.metadata for k, c in checks.items() if not c.passed}
-        assert all(checks[k].metadata["evaluated"].value > 0 for k in FAMILY_CHECKS)
+        assert all(checks[k].metadata["evaluated"].value > 0 for k in SUITE_CHECKS)
 
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
@@ -116,7 +116,7 @@ def test_nightly_job_builds_checks_and_publishes_offline(tmp_path, samples_dir, 
         assert _materialised(second)[orchestration.RAW_KEY]["files_unchanged"].value == 2
         assert all(c.passed for c in _checks(second).values())
 
-        # 3. an amount that no longer adds up: published (exit bit 4), its family's check fails with examples
+        # 3. an amount that no longer adds up: published (exit bit 4), its suite's check fails with examples
         jiaozuo = reports["jiaozuo-2024.pdf"]
         _alter_three_public(warehouse, jiaozuo)
         third = _run(instance, samples_dir, warehouse)
@@ -131,6 +131,12 @@ def test_nightly_job_builds_checks_and_publishes_offline(tmp_path, samples_dir, 
         assert checks[three_public].metadata["failed"].value == 1
         examples = checks[three_public].metadata["examples"].value
         assert "jiaozuo-2024.pdf" in examples and "three_public_total" in examples and "09 actual total" in examples
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            [(page,)] = con.execute("select page from quality.check_results where not passed").fetchall()
+        finally:
+            con.close()
+        assert f"| {page} |" in examples
 
         # 4. another build holds the warehouse: the step fails, nothing changes
         before = warehouse.read_bytes()
@@ -148,6 +154,13 @@ def test_nightly_schedule_runs_the_job_at_0230():
     assert schedule.cron_schedule == "30 2 * * *"
     assert schedule.job_name == "juesuan_nightly"
     assert orchestration.defs.resolve_job_def(schedule.job_name) is not None
+
+
+def test_every_check_suite_has_its_dbt_model_asset():
+    dbt_keys = {spec.key for spec in orchestration.DBT_SPECS}
+    assert orchestration.SUITES  # read from the check catalogue
+    assert {key for key, _ in SUITE_CHECKS} <= dbt_keys
+    assert {dg.AssetKey(["marts", "fct_functional"]), dg.AssetKey(["marts", "dim_report"])} <= dbt_keys
 
 
 def test_paths_default_to_the_samples_and_the_project_warehouse():

@@ -3,7 +3,7 @@
     raw (the inbox's PDFs read into raw.*) ─▶ every dbt seed and model ─▶ quality.check_results
         └─ one step, `juesuan_build`: one call of build.pipeline.build_warehouse, one atomic publication
     asset checks (step `juesuan_checks`, read-only on the published warehouse):
-        raw: files_loaded (warn)        quality/check_<family>: reconciled (error), one per GX suite
+        raw: files_loaded (warn)        quality/check_<suite>: reconciled (error), one per GX suite
 
 **One build, one publication.** The assets are the products of one `juesuan build`
 (:func:`ingest.build.pipeline.build_warehouse`), run by a single multi-asset step that cannot be subset.
@@ -25,7 +25,8 @@ count in the published warehouse; a build that skipped dbt (nothing changed) mat
 
 **Checks** read ``quality.check_results``, the verdicts the build's Great Expectations run wrote, in the
 published warehouse: the same thing the exit status describes. A failed error-level comparison fails its
-family's asset check, with the count and the first failures in the metadata.
+suite's asset check, with the count and the first failures (file, page, subject, amounts, the message in
+words) in the metadata.
 
 **Configuration**: the resource ``juesuan`` (inbox, warehouse, jobs, allow_removal), from run config or
 the environment (JUESUAN_INBOX, JUESUAN_WAREHOUSE), defaults ``data/samples`` and
@@ -46,18 +47,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, build_dbt_asset_specs
+from pydantic import Field
 
-from ..build.checks import load_config
+from ..build.checks import load_catalog
 from ..contract import EXIT_LOCKED, EXIT_USAGE
 from ..paths import DBT_PROJECT_DIR, PROJECT_ROOT
 
 NIGHTLY_CRON = "30 2 * * *"  # the README's crontab line
 RAW_KEY = dg.AssetKey("raw")
 CHECK_RESULTS_KEY = dg.AssetKey(["quality", "check_results"])
-#: The check families, one GX suite each (expectations/checkpoint.json), and the dbt model of each.
-FAMILIES = tuple(v["family"] for v in load_config()["validations"])
+#: The suites of the check catalogue (dbt_project/seeds/check_catalog.csv), in its order: one GX suite
+#: each, and one dbt model each, quality.check_<suite>, whose comparisons it validates.
+SUITES = tuple(dict.fromkeys(entry.suite for entry in load_catalog()))
 EXAMPLES = 5  # failures shown in a check's metadata
 
 MANIFEST_DIR = DBT_PROJECT_DIR / "target" / "dagster"
@@ -291,8 +293,8 @@ def _row_counts(warehouse: Path) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------------------- asset checks
-def _family_key(family: str) -> dg.AssetKey:
-    return dg.AssetKey(["quality", f"check_{family}"])
+def _suite_key(suite: str) -> dg.AssetKey:
+    return dg.AssetKey(["quality", f"check_{suite}"])
 
 
 CHECK_SPECS = [
@@ -301,10 +303,11 @@ CHECK_SPECS = [
         description="Every file of the inbox loaded: none failed (raw.files) and no report quarantined "
                     "(raw.quarantine). Exit bit 1 of `juesuan build`."),
     *(dg.AssetCheckSpec(
-        "reconciled", asset=_family_key(family), additional_deps=[CHECK_RESULTS_KEY],
-        description=f"Every error-level {family} comparison of quality.check_results is within its "
-                    f"tolerance (the GX suite expectations/suites/{family}.json). Exit bit 4.")
-      for family in FAMILIES),
+        "reconciled", asset=_suite_key(suite), additional_deps=[CHECK_RESULTS_KEY],
+        description=f"Every error-level comparison of the {suite} suite in quality.check_results is within "
+                    f"its tolerance (Great Expectations; the checks of the catalogue with suite {suite}). "
+                    f"Exit bit 4.")
+      for suite in SUITES),
 ]
 
 
@@ -352,7 +355,7 @@ def _reconciled(con) -> Iterator[dg.AssetCheckResult]:
         "order by started_at desc limit 1").fetchone()
     has_results = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'quality' "
-        "and table_name in ('check_results', 'check_comparisons')").fetchone()[0] == 2
+        "and table_name = 'check_results'").fetchone()[0] == 1
     problem = None
     if build is None or not has_results:
         problem = "no build has checked this warehouse yet"
@@ -360,32 +363,33 @@ def _reconciled(con) -> Iterator[dg.AssetCheckResult]:
         problem = f"the checks could not run in build {build[0]} (see `juesuan status`)"
     rows = [] if problem else con.execute(
         """
-        select c.family, r.severity, r.passed, coalesce(f.source_file, r.report_id), r.check_name,
-               r.subject, r.expected, r.observed, r.difference, r.tolerance
+        select r.suite, r.severity, r.passed, coalesce(f.source_file, r.report_id), r.page, r.check_name,
+               r.subject, r.expected, r.observed, r.difference, r.tolerance, r.message
         from quality.check_results r
-        join quality.check_comparisons c using (report_id, check_name, subject)
         left join raw.reports f using (report_id)
         order by 4, r.table_no, r.check_name, r.subject
         """).fetchall()
-    for family in FAMILIES:
-        key = _family_key(family)
+    for suite in SUITES:
+        key = _suite_key(suite)
         if problem:
             yield dg.AssetCheckResult(asset_key=key, check_name="reconciled", passed=False,
                                       severity=dg.AssetCheckSeverity.ERROR, metadata={"error": problem})
             continue
-        mine = [r for r in rows if r[0] == family]
-        errors = [r[3:] for r in mine if r[1] == "error" and not r[2]]
-        warnings = [r for r in mine if r[1] != "error" and not r[2]]
+        mine = [r for r in rows if r[0] == suite]
+        # passed is NULL for a check that could not run: not passed, and not failed either (as exit bit 4)
+        errors = [r[3:] for r in mine if r[1] == "error" and r[2] is False]
+        warnings = [r for r in mine if r[1] != "error" and r[2] is False]
         yield dg.AssetCheckResult(
             asset_key=key, check_name="reconciled", passed=not errors, severity=dg.AssetCheckSeverity.ERROR,
             metadata={
                 "build_run_id": build[0],
-                "evaluated": len(mine),
+                "evaluated": sum(r[2] is not None for r in mine),
+                "not_run": sum(r[2] is None for r in mine),
                 "failed": len(errors),
                 "failed_warning_level": len(warnings),
                 "examples": dg.MetadataValue.md(_table(
-                    ("file", "check", "subject", "expected", "observed", "difference", "tolerance"),
-                    errors[:EXAMPLES])),
+                    ("file", "page", "check", "subject", "expected", "observed", "difference", "tolerance",
+                     "message"), errors[:EXAMPLES])),
             })
 
 
