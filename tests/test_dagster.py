@@ -146,6 +146,15 @@ def test_nightly_job_builds_checks_and_publishes_offline(tmp_path, samples_dir, 
         [failure] = fourth.get_step_failure_events()
         assert "another build" in failure.step_failure_data.error.message
         assert warehouse.read_bytes() == before
+
+        # 5. an inbox without PDFs (an unmounted share): the step fails, nothing changes
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        fifth = _run(instance, empty, warehouse, raise_on_error=False)
+        assert not fifth.success
+        [failure] = fifth.get_step_failure_events()
+        assert "not published" in failure.step_failure_data.error.message
+        assert warehouse.read_bytes() == before
     assert offline == []
 
 
