@@ -14,7 +14,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,dask]"
+	$(BIN)/pip install --quiet -e ".[test,dask,dagster]"
 	@$(MAKE) --no-print-directory fonts || echo "warning: without these fonts 'make test' fails (the generated reports embed them)"
 	@$(MAKE) --no-print-directory chromium || echo "warning: without Chromium the Data Docs browser tests fail"
 	touch $(STAMP)

@@ -1,9 +1,11 @@
 """The package's layers and their dependency rule (see ingest/__init__.py), read from the code's imports.
 
     cli -> build -> {read, warehouse} -> {contract, paths}
+    orchestrate -> build, warehouse, {contract, paths}
 
-read and warehouse never import each other, nothing imports cli, the PDF libraries are imported by read only,
-click and rich by cli only, and the light commands load no PDF library.
+read and warehouse never import each other, nothing imports cli or orchestrate, the PDF libraries are
+imported by read only, click and rich by cli only, dagster by orchestrate only (an optional extra), the
+light commands load no PDF library and no command loads dagster.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ ALLOWED = {
     "warehouse": {"warehouse", "common"},
     "build": {"build", "read", "warehouse", "common"},
     "cli": {"cli", "build", "warehouse", "common"},
+    "orchestrate": {"orchestrate", "build", "warehouse", "common"},  # the Dagster definitions
 }
 # third-party packages only one layer may import
-OWNED = {"camelot": "read", "playa": "read", "pypdfium2": "read", "pypdf": "read", "click": "cli", "rich": "cli"}
+OWNED = {"camelot": "read", "playa": "read", "pypdfium2": "read", "pypdf": "read", "click": "cli", "rich": "cli",
+         "dagster": "orchestrate", "dagster_dbt": "orchestrate"}
 PDF_LIBRARIES = ("camelot", "playa", "pypdfium2", "pypdf", "cv2")
 
 
@@ -138,6 +142,16 @@ def test_light_commands_load_no_pdf_library(args, tmp_path):
             "from ingest.cli import cli\n"
             "try:\n    cli()\nexcept SystemExit:\n    pass\n"
             f"print(sorted(m for m in sys.modules if m.split('.')[0] in {PDF_LIBRARIES!r}))")
+    out = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"]])
+def test_the_command_line_loads_no_dagster(args):
+    code = ("import sys; sys.argv = ['juesuan', *sys.argv[1:]]\n"
+            "from ingest.cli import cli\n"
+            "try:\n    cli()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dagster', 'dagster_dbt')))")
     out = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
 
