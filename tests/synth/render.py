@@ -35,7 +35,7 @@ fonts of the Debian packages in ``CJK_FONTS`` (``make fonts`` installs them).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -128,6 +128,7 @@ class Style:
     stray_text: bool = False         # strings left outside the page box
     flow: bool = False               # the tables flow one after the other, broken at any row
     unit_place: str = "info"         # 'info' row, 'below' it, 'caption' line, 'above' the title
+    blank: bool = False              # a blank template: every amount cell printed empty
 
 
 def style_for(report: Report, layout: str) -> Style:
@@ -212,7 +213,7 @@ class Grid:
 
 
 def _fmt(v, st: Style) -> str:
-    if v is None:
+    if v is None or st.blank:
         return ""
     if v == 0:
         return st.zero_text
@@ -829,9 +830,12 @@ class _Writer:
         self.c.save()
 
 
-def render(report: Report, path, layout: str) -> None:
-    """Write ``report`` as a PDF at ``path`` in ``layout`` (one of ``LAYOUTS``)."""
+def render(report: Report, path, layout: str, *, blank: bool = False) -> None:
+    """Write ``report`` as a PDF at ``path`` in ``layout`` (one of ``LAYOUTS``). ``blank``: as a blank
+    template, every amount cell empty and no narrative or chart (which print figures)."""
     st = style_for(report, layout)
+    if blank:
+        st = replace(st, blank=True, narrative=False, chart=False)
     use_font(st.font)
     w = _Writer(path, report, st)
     margin = 18 * mm if layout != "spreadsheet" else 10 * mm
