@@ -413,3 +413,37 @@ def test_a_missing_font_says_which_package_to_install(monkeypatch):
     monkeypatch.setitem(render_module.CJK_FONTS, "Nowhere-Kai", ("/nonexistent/kai.ttc", 0, "fonts-nowhere-kai"))
     with pytest.raises(render_module.FontMissing, match="fonts-nowhere-kai.*make fonts"):
         render_module.use_font("Nowhere-Kai")
+
+
+def test_word_rows_break_across_pages(tmp_path):
+    """With break_rows a row that does not fit breaks as Word breaks it: the first line of each cell ends the
+    page and the rest begins the next, in the same column; an amount's digits can be split too."""
+    r = random_report(520, unit="元")
+    path = tmp_path / "word.pdf"
+    broken = render(r, path, "word")
+    assert style_for(r, "word").break_rows and len(broken) == 3
+    pages = [re.sub(r"\s+", "", t) for t in pdf_text(path)]
+    for before, after in broken:
+        pieces = [(a.strip(), b.strip()) for a, b in zip(before.split(" | "), after.split(" | ")) if b.strip()]
+        assert pieces
+        for a, b in pieces:
+            # the two pieces on consecutive pages (a label's rest may wrap again inside its cell)
+            where = [i for i, t in enumerate(pages) if i and b[:4] in t and a[:4] in pages[i - 1]]
+            assert where, (a, b)
+    amounts = [a + b for before, after in broken for a, b in zip(before.split(" | "), after.split(" | "))
+               if b.strip() and AMOUNT.fullmatch(a.strip() + b.strip())]
+    assert "15,665,514.32" in amounts  # printed 15,665,514. | 32
+
+
+def test_a_stage_row_prints_决算数_under_every_amount_column(tmp_path):
+    r = random_report(201, unit="万元")
+    st = style_for(r, "shanghai")
+    assert st.stage_row
+    from tests.synth.render import build_grid
+
+    for n, columns in ((2, 7), (3, 6), (4, 4), (5, 3), (7, 6), (8, 3)):
+        grid = build_grid(r, n, st)
+        stage = next(row for row in grid.header if any(row) and set(row) <= {"", "决算数"})
+        assert [j for j, text in enumerate(stage) if text] == sorted(grid.amount_cols), n
+        assert len(grid.amount_cols) == columns + (n == 4), n  # 04: the income side's 金额 too
+    assert not any(any(row) and set(row) <= {"", "决算数"} for row in build_grid(r, 1, st).header)
