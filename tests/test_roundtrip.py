@@ -30,11 +30,11 @@ CASES = [
     # the grid's first rows, repeated on continuation pages (507, 509)
     ("wps", 503, "元"), ("wps", 507, "元"), ("wps", 508, "万元"), ("wps", 509, "万元"),
     # Rows broken across pages (Word's and WPS's default): an amount's digits split over the break (505: 24,215.
-    # | 00; 503 twice, without rulings at the break: 0.0 | 0; 520: 15,665,514. | 32), a label's last line after
-    # it (536: 三、国有资本经营预算财 | 政拨款, without rulings; 539: …缴费支 | 出), amounts printed after the break
-    # beside a label's rest (520, 06: 对民间非营利组织 | 和群众性自治组织补贴 339,726.34 …), the rest printed
-    # under a repeated header and a title in the grid (539, with a 决算数 row too); WPS tables flow (503, 539)
-    ("word", 520, "元"), ("word", 536, "元"), ("wps", 539, "万元"),
+    # | 00; 520 twice, without rulings at the break: 15,665,514. | 32), a label's last line after it (536:
+    # 三、国有资本经营预算财 | 政拨款, without rulings), amounts printed after the break beside a label's rest
+    # (520, 06: 对民间非营利组织 | 和群众性自治组织补贴 339,726.34 …), the rest printed under a repeated header
+    # in WPS tables that flow (525: 政府性基金预算财政 | 拨款 in 04, 12,949.0 | 9 in 06)
+    ("word", 520, "元"), ("word", 536, "元"), ("wps", 525, "元"),
     # Word: the tables flow, broken at any row without repeated header or caption, a page holding the end of
     # one table and the start of the next; thin-rectangle rules with a polygon in 05/09 (501), 04/07 (502),
     # 05/08 (505); Hei (501), Ming (502, 505); fake bold doubled (501, 505) or render mode 2 (502); the unit
