@@ -146,7 +146,7 @@ def style_for(report: Report, layout: str) -> Style:
     rng = random.Random(f"{report.seed}/{layout}/later")
     if layout in ("wps", "word") and rng.random() < 0.6:
         # rows break across pages; WPS 文字 then lets its A4 tables flow as Word does (not with rules drawn
-        # as runs of tiny rectangles: several such tables on a page are not read yet, see the README)
+        # as runs of tiny rectangles: the reader does not read yet several such tables sharing a page)
         st = replace(st, break_rows=f"{report.seed}/{layout}",
                      flow=st.flow or not (st.a3_tables or st.rules == "dashes"))
     if rng.random() < STAGE_ROW_SHARE.get(layout, 0.0):
