@@ -1,6 +1,6 @@
 """The two real 上海市普陀区 reports (ONLYOFFICE and WPS): no captions, another order, split code columns,
 two-block 06, paired 三公 columns. All nine tables are found and every amount printed on a table page is in
-the raw cells of that page, as printed."""
+the raw cells of that page, as printed. Beside them, the department's 2025 budget (部门预算) fails as such."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 
 AMOUNT = re.compile(r"(?<![\d,.])-?\d{1,3}(?:,\d{3})*\.\d{2}(?![\d])|(?<![\d,.])-?\d+\.\d{2}(?![\d])")
+BUDGET = "putuo-commerce-2025-budget.pdf"
 REAL = {
     "putuo-finance-2024.pdf": ("上海市普陀区", "上海市普陀区财政局", "财政局"),
     "putuo-social-work-2024.pdf": ("上海市普陀区", "中共上海市普陀区委社会工作部", "区委社会工作部"),
@@ -24,8 +25,16 @@ def real_raw(tmp_path_factory, real_dir):
 
     path = tmp_path_factory.mktemp("real") / "w.duckdb"
     summary = ingest([real_dir], path, jobs=2)
-    assert not summary.failed, summary.failed
+    assert [f for f, _ in summary.failed] == [BUDGET], summary.failed
+    assert sorted(summary.loaded) == sorted(REAL)
     return path
+
+
+def test_the_budget_report_fails_as_a_budget_report(real_raw):
+    status, code, error = _query(real_raw, "select status, error_code, error from raw.files where source_file = ?",
+                                 [BUDGET])[0]
+    assert (status, code) == ("failed", "budget_report")
+    assert "a 部门预算 report; juesuan reads final accounts" in error
 
 
 def _query(path, sql, params=()):

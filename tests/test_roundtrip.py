@@ -16,6 +16,8 @@ from synth.render import render
 # (layout, seed, unit): a modest corpus so that `make test` stays quick; `make bench` can render more
 CASES = [
     ("typeset", 101, "万元"), ("typeset", 102, "元"),
+    # a row of 决算数 under every amount column of the header, as the 2025 Shanghai reports print it: 201, 202,
+    # 301, 401, 501 (本年收入合计/决算数, 本年支出/小计/决算数 …)
     ("shanghai", 201, "万元"), ("shanghai", 202, "元"),
     ("spreadsheet", 301, "万元"), ("spreadsheet", 302, "元"),
     ("rotated", 401, "万元"),
@@ -27,6 +29,12 @@ CASES = [
     # 508, 509); captions 公开表01 (503, 507, 509); unit line after the caption (508); title and unit inside
     # the grid's first rows, repeated on continuation pages (507, 509)
     ("wps", 503, "元"), ("wps", 507, "元"), ("wps", 508, "万元"), ("wps", 509, "万元"),
+    # Rows broken across pages (Word's and WPS's default): an amount's digits split over the break (505: 24,215.
+    # | 00; 520 twice, without rulings at the break: 15,665,514. | 32), a label's last line after it (536:
+    # 三、国有资本经营预算财 | 政拨款, without rulings), amounts printed after the break beside a label's rest
+    # (520, 06: 对民间非营利组织 | 和群众性自治组织补贴 339,726.34 …), the rest printed under a repeated header
+    # in WPS tables that flow (525: 政府性基金预算财政 | 拨款 in 04, 12,949.0 | 9 in 06)
+    ("word", 520, "元"), ("word", 536, "元"), ("wps", 525, "元"),
     # Word: the tables flow, broken at any row without repeated header or caption, a page holding the end of
     # one table and the start of the next; thin-rectangle rules with a polygon in 05/09 (501), 04/07 (502),
     # 05/08 (505); Hei (501), Ming (502, 505); fake bold doubled (501, 505) or render mode 2 (502); the unit
@@ -82,3 +90,45 @@ def test_every_generated_amount_comes_back_exactly(corpus, layout, seed, unit):
     extra = {k: v for k, v in actual.items() if k not in expected}
     assert not missing, f"recall < 100%: {len(missing)} of {len(expected)} amounts not found, e.g. {list(missing.items())[:5]}"
     assert not extra, f"precision < 100%: {len(extra)} facts not generated, e.g. {list(extra.items())[:5]}"
+
+
+def test_every_body_row_holds_a_label(corpus):
+    """No row of amounts without a label or code beside them (the rest of a row broken across a page is
+    joined to its row, never a row of its own): 三公 aside, which prints one row of amounts only."""
+    warehouse, _, _ = corpus
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        orphans = con.execute("""
+            select f.source_file, c.table_no, c.row_no, col.block_no, list(c.text order by c.col_no)
+            from raw.cells c
+            join raw.table_columns col using (report_id, table_no, col_no)
+            join raw.files f using (report_id)
+            where c.row_kind = 'body' and c.table_no <> 9
+            group by all
+            having count(c.text) filter (where col.role = 'amount') > 0
+               and count(c.text) filter (where col.role <> 'amount') = 0
+        """).fetchall()
+    finally:
+        con.close()
+    assert not orphans, orphans[:5]
+
+
+def test_a_stage_row_under_every_measure_stays_in_the_header_path(corpus):
+    """The 决算数 printed under every amount column is the last level of each column's header path, after
+    the measure's own label (the warehouse takes the stage out when it maps the measure)."""
+    warehouse, _, _ = corpus
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        headers = con.execute("""
+            select c.table_no, c.header_zh from raw.table_columns c join raw.files f using (report_id)
+            where f.source_file = ? and c.role = 'amount' order by c.table_no, c.col_no""",
+                              [_name("shanghai", 201)]).fetchall()
+    finally:
+        con.close()
+    paths = {}
+    for table_no, header in headers:
+        paths.setdefault(table_no, []).append(header)
+    assert paths[2][:2] == ["本年收入合计/决算数", "财政拨款收入/决算数"]
+    assert paths[7] == ["年初结转和结余/决算数", "本年收入/决算数", "本年支出/小计/决算数", "本年支出/基本支出/决算数",
+                        "本年支出/项目支出/决算数", "年末结转和结余/决算数"]
+    assert all(h.endswith("/决算数") for n in (2, 3, 4, 5, 7, 8) for h in paths[n])

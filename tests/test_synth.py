@@ -224,7 +224,7 @@ def printed(amount: Decimal, st) -> str:
 def test_layout_renders_every_amount_and_label_as_text(tmp_path, layout, seed, unit):
     r = random_report(seed, unit=unit)
     path = tmp_path / f"{layout}.pdf"
-    render(r, path, layout)
+    broken = render(r, path, layout)
     pages = pdf_text(path)
     assert 5 <= len(pages) <= 15
     assert all(re.sub(r"[\s\-\d]", "", p) for p in pages), "a page with nothing but a page number"
@@ -239,6 +239,11 @@ def test_layout_renders_every_amount_and_label_as_text(tmp_path, layout, seed, u
         s = printed(f["amount"], st)
         if AMOUNT.fullmatch(s):
             want[s] += 1
+    # a row broken across a page prints the pieces of its cells on two pages ('1,760.6' | '4')
+    pieces = [(a.strip(), b.strip()) for before, after in broken
+              for a, b in zip(before.split(" | "), after.split(" | ")) if b.strip()]
+    want -= Counter(a + b for a, b in pieces if AMOUNT.fullmatch(a + b))
+    split_labels = {a + b for a, b in pieces}
     got = Counter(AMOUNT.findall(text))
     missing = want - got
     assert not missing, f"amounts not found in the text: {dict(list(missing.items())[:10])}"
@@ -251,9 +256,9 @@ def test_layout_renders_every_amount_and_label_as_text(tmp_path, layout, seed, u
     assert r.department in flat
     assert f"单位：{r.unit}" in flat
     for row in r.t03.rows:
-        assert row.name in flat, row.name
+        assert row.name in flat or row.name in split_labels, row.name
     for row in r.t06:
-        assert row.name in flat, row.name
+        assert row.name in flat or row.name in split_labels, row.name
     for label in ("本年收入合计", "本年支出合计", "年初结转和结余", "人员经费合计", "公用经费合计"):
         assert label in flat, label
     if st.caption:
@@ -408,3 +413,37 @@ def test_a_missing_font_says_which_package_to_install(monkeypatch):
     monkeypatch.setitem(render_module.CJK_FONTS, "Nowhere-Kai", ("/nonexistent/kai.ttc", 0, "fonts-nowhere-kai"))
     with pytest.raises(render_module.FontMissing, match="fonts-nowhere-kai.*make fonts"):
         render_module.use_font("Nowhere-Kai")
+
+
+def test_word_rows_break_across_pages(tmp_path):
+    """With break_rows a row that does not fit breaks as Word breaks it: the first line of each cell ends the
+    page and the rest begins the next, in the same column; an amount's digits can be split too."""
+    r = random_report(520, unit="元")
+    path = tmp_path / "word.pdf"
+    broken = render(r, path, "word")
+    assert style_for(r, "word").break_rows and len(broken) == 3
+    pages = [re.sub(r"\s+", "", t) for t in pdf_text(path)]
+    for before, after in broken:
+        pieces = [(a.strip(), b.strip()) for a, b in zip(before.split(" | "), after.split(" | ")) if b.strip()]
+        assert pieces
+        for a, b in pieces:
+            # the two pieces on consecutive pages (a label's rest may wrap again inside its cell)
+            where = [i for i, t in enumerate(pages) if i and b[:4] in t and a[:4] in pages[i - 1]]
+            assert where, (a, b)
+    amounts = [a + b for before, after in broken for a, b in zip(before.split(" | "), after.split(" | "))
+               if b.strip() and AMOUNT.fullmatch(a.strip() + b.strip())]
+    assert "15,665,514.32" in amounts  # printed 15,665,514. | 32
+
+
+def test_a_stage_row_prints_决算数_under_every_amount_column(tmp_path):
+    r = random_report(201, unit="万元")
+    st = style_for(r, "shanghai")
+    assert st.stage_row
+    from tests.synth.render import build_grid
+
+    for n, columns in ((2, 7), (3, 6), (4, 4), (5, 3), (7, 6), (8, 3)):
+        grid = build_grid(r, n, st)
+        stage = next(row for row in grid.header if any(row) and set(row) <= {"", "决算数"})
+        assert [j for j, text in enumerate(stage) if text] == sorted(grid.amount_cols), n
+        assert len(grid.amount_cols) == columns + (n == 4), n  # 04: the income side's 金额 too
+    assert not any(any(row) and set(row) <= {"", "决算数"} for row in build_grid(r, 1, st).header)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..contract import CODE_ROLES
 from . import cells as C
+from .amounts import decimals as amount_decimals
 from .amounts import parse_amount
 from .errors import TableParseError
 from .parts import PrintedCell, TablePart
@@ -90,19 +91,26 @@ def _subset(a: list[float], b: list[float], tolerance: float = EDGE_TOLERANCE) -
     return all(any(abs(x - y) <= tolerance for y in b) for x in a)
 
 
-def _segments(part: TablePart, continuation: bool) -> list[_Segment]:
+def _segments(part: TablePart, continuation: bool, known: frozenset[str] = frozenset()) -> list[_Segment]:
     """Split a part where a header repeats after body rows, or where the column rulings change (two parts
-    of a table printed one under the other with different column widths)."""
+    of a table printed one under the other with different column widths).
+
+    `known`: the header labels of the table's first part. On a continuation page the rows before the data
+    are its repeated header as far as they are header rows or print only those labels; a row after them is
+    the rest of a row broken across the page (a label's last line, an amount's last digits)."""
     segments = [_Segment(part.page)]
     band: list[float] = []
     texts_of = [[c.text for c in row] for row in part.rows]
     first_data = next((i for i, t in enumerate(texts_of) if C.is_data_row(t)), len(texts_of))
-    # leading rows of a continuation are header when a header row follows them before the data
-    header_ahead = any(C.is_header_row(t) or C.is_column_numbers_row(t) for t in texts_of[:first_data])
+    header_like = [C.is_header_row(t) or C.is_column_numbers_row(t)
+                   or bool(known and [x for x in t if squeeze(x)] and all(squeeze(x) in known for x in t if squeeze(x)))
+                   for t in texts_of]
+    # leading rows of a continuation are header up to the last header row before the data
+    last_header = max((i for i in range(first_data) if header_like[i] and i not in part.title_rows), default=-1)
     for index, row in enumerate(part.rows):
         if index in part.title_rows:
             continue
-        texts = [c.text for c in row]
+        texts = texts_of[index]
         filled = [t for t in texts if squeeze(t)]
         if not filled:
             continue
@@ -117,12 +125,11 @@ def _segments(part: TablePart, continuation: bool) -> list[_Segment]:
         band = sorted(set(band) | set(edges))
         if C.is_data_row(texts):
             current.body.append(row)
-        elif not current.body and (not continuation or current.header or header_ahead or C.is_header_row(texts)
-                                   or C.is_column_numbers_row(texts)):
+        elif not current.body and (not continuation or index <= last_header):
             current.header.append(row)
-        elif not current.body and not current.header and len(segments) == 1:
+        elif not current.body and len(segments) == 1:
             current.body.append(row)  # the rest of a row broken across the page: joined to the row before
-        elif C.is_header_row(texts) or C.is_column_numbers_row(texts):
+        elif header_like[index]:
             segments.append(_Segment(part.page, header=[row]))
             band = edges
         else:
@@ -228,21 +235,79 @@ def _split_run_ons(cells: list[str | None], columns: list[Column]) -> None:
 
 
 _STANDALONE_LABELS = {"总计", "合计", "小计", "结余分配"}
+#: A label's last line printed alone after a page break is at most this many characters long (in tables
+#: without codes, where a short label could be a row of its own, a longer one is).
+FRAGMENT_CHARS = 6
 
 
-def _is_fragment(cells: list[str | None], columns: list[Column]) -> bool:
-    """The rest of a label wrapped over a page break: a row with text only in name columns (no code, no
-    amount, no 行次). In tables without codes, where rows may print a label alone, only short pieces are."""
-    filled = [(col, text) for col, text in zip(columns, cells) if text]
-    if not filled or not all(col.role == "name" and not C.is_data_row([text]) for col, text in filled):
-        return False
-    if any(col.role in CODE_ROLES for col in columns):
-        return True
-    return all(len(squeeze(text)) <= 6 and squeeze(text) not in _STANDALONE_LABELS for _, text in filled)
+def _starts_row(text: str) -> bool:
+    """A label that begins a row of its own: a code, an ordinal (一、), a total."""
+    flat = squeeze(text)
+    first = text.split()[0] if text.split() else ""
+    return (flat in C.TOTAL_LABELS or flat in _STANDALONE_LABELS or bool(C.ORDINAL.match(flat))
+            or C.is_code(first))
+
+
+def _usual_decimals(body: list[list[str | None]], columns: list[Column]) -> int | None:
+    """How many decimals the table's amounts print, most of them (2: 1,760.64)."""
+    counts: dict[int, int] = {}
+    for cells in body:
+        for col, text in zip(columns, cells):
+            if col.role == "amount" and text and (n := amount_decimals(text)) is not None:
+                counts[n] = counts.get(n, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def _joined(last: list[str | None], cells: list[str | None], columns: list[Column],
+            decimals: int | None) -> list[str | None] | None:
+    """The cells of the row `last` with `cells` joined in, when `cells` is the rest of that row broken
+    across a page (Word lets a row break: each cell's lines go on at the top of the next page, in the same
+    column); None when `cells` is a row of its own.
+
+    The rest of a broken row prints no code and no 行次 (they are one line, printed before the break) and
+    no label that begins a row. It is told apart from a row of its own by what it completes: an amount
+    whose digits the break split ('1,760.6' + '4': neither piece, both together an amount with the table's
+    decimals), amounts with no label of their own beside the label of the row before, or a label's last
+    line. In tables with codes every row of its own prints a code or a total, so any other is a rest."""
+    out: list[str | None] = []
+    completes = orphan = False
+    for col, before, after in zip(columns, last, cells):
+        if after is None or not squeeze(after):
+            out.append(before)
+            continue
+        if col.role in CODE_ROLES or col.role == "line_no" or (col.role == "name" and _starts_row(after)):
+            return None
+        if before is None or not squeeze(before):
+            out.append(after)
+        elif col.role == "name":
+            out.append(before + "\n" + after)
+        elif col.role == "amount":
+            whole = squeeze(before) + squeeze(after)
+            if decimals is None or amount_decimals(whole) != decimals or amount_decimals(before) == decimals:
+                return None  # two amounts: a row of its own (or a row this cannot mend)
+            out.append(whole)
+            completes = True
+        else:
+            return None
+    # amounts with no label beside them, in a block whose label the row before prints
+    blocks = {col.block_no for col in columns}
+    for block in blocks:
+        names = [i for i, col in enumerate(columns) if col.block_no == block and col.role == "name"]
+        amounts = [i for i, col in enumerate(columns) if col.block_no == block and col.role == "amount"]
+        if (names and any(cells[i] for i in amounts) and not any(cells[i] for i in names)
+                and any(last[i] for i in names)):
+            orphan = True
+    labels = [squeeze(t) for col, t in zip(columns, cells) if col.role == "name" and t and squeeze(t)]
+    short = bool(labels) and all(len(t) <= FRAGMENT_CHARS for t in labels)
+    if completes or orphan or short or any(col.role in CODE_ROLES for col in columns):
+        return out
+    return None
 
 
 def assemble(table_no: int, parts: list[TablePart]) -> LogicalTable:
-    segments = [s for i, part in enumerate(parts) for s in _segments(part, continuation=i > 0)]
+    segments = _segments(parts[0], continuation=False) if parts else []
+    known = frozenset(squeeze(c.text) for s in segments[:1] for row in s.header for c in row if squeeze(c.text))
+    segments += [s for part in parts[1:] for s in _segments(part, continuation=True, known=known)]
     if not segments:
         return LogicalTable(table_no, [], [], sorted({p.page for p in parts}), None, None)
     # a header broken over a page: the next part's header rows continue it
@@ -277,15 +342,16 @@ def assemble(table_no: int, parts: list[TablePart]) -> LogicalTable:
                     columns[i].header.append(squeeze(text))
                 cells[i] = None
     _assign_roles(columns, [cells for _, cells in body])
+    decimals = _usual_decimals([cells for _, cells in body], columns)
     previous_page = first.page
     for page, cells in body:
         _split_run_ons(cells, columns)
         if not any(c is not None for c in cells):
             continue
         last = rows[-1] if rows and rows[-1].kind == "body" else None
-        if last is not None and page != previous_page and _is_fragment(cells, columns):
-            # a label wrapped over the page break: its last line is printed in a row of its own
-            last.cells = [a if b is None else (b if a is None else a + "\n" + b) for a, b in zip(last.cells, cells)]
+        joined = _joined(last.cells, cells, columns, decimals) if last is not None and page != previous_page else None
+        if joined is not None:
+            last.cells = joined  # the rest of a row broken across the page
         else:
             rows.append(LogicalRow("body", page, cells))
         previous_page = page

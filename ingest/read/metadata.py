@@ -10,7 +10,8 @@ from .text import PageText, squeeze
 from .titles import TitleMark
 
 _COVER_AFTER = re.compile(r"(20\d{2})年度?(.{2,40}?)(?:部门|单位)?(?:决算|决算报告|决算公开)")
-_COVER_BEFORE = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)(20\d{2})年度?(?:部门|单位)?(?:决算|决算报告|决算公开)")
+# a department's name: Chinese characters, brackets, and the X / × of a template's placeholder (上海市XX局)
+_COVER_BEFORE = re.compile(r"([\u4e00-\u9fff（）()XxＸｘ×]{2,40}?)(20\d{2})年度?(?:部门|单位)?(?:决算|决算报告|决算公开)")
 _YEAR = re.compile(r"(20\d{2})年度?")
 
 # Issuing governments: province / autonomous region, city (prefecture), county-level unit.

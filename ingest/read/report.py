@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import LogicalTable, assemble
-from .errors import IngestError, NotFinalAccounts, TooLarge
+from .errors import BudgetReport, IngestError, NotFinalAccounts, TemplateReport, TooLarge
+from .kind import budget_evidence, placeholders
 from .metadata import ReportMeta, report_metadata
 from .narrative import Narrative, narrative_pages, read_narrative
 from .parts import TablePart
@@ -125,6 +126,12 @@ def _lines_between(page: PageText, top: float, bottom: float):
     return [ln for ln in page.lines if bottom <= (ln.y0 + ln.y1) / 2 <= top]
 
 
+def _budget_headers(report: Report) -> bool:
+    """The tables' column headers plan (预算数) and never account (决算数)."""
+    headers = "".join(c.header_zh or "" for t in report.tables.values() for c in t.table.columns)
+    return "预算数" in headers and "决算数" not in headers
+
+
 def read_report(path: Path | str, *, workdir: Path | None = None, sha256: str | None = None,
                 max_pages: int | None = None) -> Report:
     """Read one final-accounts PDF. Raises an `IngestError` subclass for a file that cannot be read (with
@@ -165,6 +172,11 @@ def _read(path: Path, source: PdfSource, max_pages: int | None) -> Report:
 
 def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report:
     marks = find_titles(pages)
+    if all(m.caption_only for m in marks):  # no final-accounts title printed: the sister budget report?
+        evidence = budget_evidence(pages)
+        if evidence is not None:
+            raise BudgetReport(f"{path.name}: a {evidence.kind} report; juesuan reads final accounts "
+                               f"(recognised by its {evidence.describe()})")
     candidates = _candidate_pages(pages, marks)
     titles: dict[int, list[float]] = {}
     for mark in marks:
@@ -237,6 +249,19 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
             if len(previous.table.body) >= len(found.table.body):
                 continue
         report.tables[table_no] = found
+    if marks and all(m.caption_only for m in marks) and _budget_headers(report):
+        raise BudgetReport(f"{path.name}: a 部门预算 report; juesuan reads final accounts (its tables, found by "
+                           f"their 公开NN表 captions, print 预算数 columns and no 决算数)")
+    blanks = placeholders(pages)
+    if blanks:
+        where = blanks[0].describe()
+        if len(blanks) > 1:
+            others = sorted({b.where + "s" for b in blanks[1:]})
+            where += f", and in {len(blanks) - 1} more lines ({', '.join(others)})"
+        if all(t.table.is_empty for t in report.tables.values()):
+            raise TemplateReport(f"{path.name}: a blank template or draft: placeholder {where}, and no amounts "
+                                 f"in {'its tables' if report.tables else 'the file'}; fill it in or leave it out")
+        report.warnings.append(f"placeholder {where}: a draft? its amounts were read")
     if not report.tables:
         raise NotFinalAccounts(
             f"{path.name}: no final-accounts table found (none of the nine titles such as 收入支出决算总表 or "

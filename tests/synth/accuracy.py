@@ -21,17 +21,19 @@ from ingest.cli import cli
 
 from .compare import actual_facts, expected_facts
 from .model import random_report
-from .render import LAYOUTS, render
+from .render import LAYOUTS, render, style_for
 
 
 def measure(folder: Path, per_layout: int, layouts: list[str], seed: int) -> tuple[dict, str]:
     reports = {}
+    printed = defaultdict(int)  # what the reports print that the reader must mend or map
     for layout in layouts:
         for i in range(per_layout):
             s = seed + 1000 * LAYOUTS.index(layout) + i
             report = random_report(s, unit="元" if i % 2 else "万元")
             name = f"{layout}-{s}.pdf"
-            render(report, folder / name, layout)
+            printed["rows broken across a page"] += len(render(report, folder / name, layout))
+            printed["reports with a 决算数 header row"] += style_for(report, layout).stage_row
             reports[name] = (layout, report)
     warehouse = folder / "accuracy.duckdb"
     result = CliRunner().invoke(cli, ["build", "--warehouse", str(warehouse), str(folder)])
@@ -58,7 +60,8 @@ def measure(folder: Path, per_layout: int, layouts: list[str], seed: int) -> tup
                 c[3] += expected.get(key) == value
     finally:
         con.close()
-    return counts, result.output
+    output = result.output.strip().splitlines()[:1] + [f"{what}: {n}" for what, n in printed.items()]
+    return counts, "\n".join(output)
 
 
 def main() -> None:
@@ -73,7 +76,7 @@ def main() -> None:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         counts, output = measure(folder, args.per_layout, layouts, args.seed)
-    print(output.strip().splitlines()[0] if output.strip() else "")
+    print(output)
     print(f"{'layout':<12} {'table':>5} {'generated':>9} {'recall':>8} {'extracted':>9} {'precision':>9}")
     for (layout, table_no), (n_exp, found, n_act, right) in sorted(counts.items()):
         recall = found / n_exp if n_exp else 1.0

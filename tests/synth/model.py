@@ -11,7 +11,7 @@ printed depends on the rendering, so the caller says whether zeros are blank (se
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from . import codes
@@ -509,6 +509,12 @@ def random_report(seed: int, *, unit: str | None = None, year: int | None = None
                   unit=g.unit, t01=t01, t02=tables[2], t03=tables[3], t04=t04, t05=tables[5], t06=t06,
                   t06_personnel_total=D(pers), t06_public_total=D(pub), t07=tables[7], t08=tables[8], t09=t09,
                   extras={"list_all_econ": any(r.amount == 0 for r in t06)})
+
+
+def with_department(report: Report, department: str, region: str | None, department_type: str) -> Report:
+    """The same report printed under another department: a draft whose cover and department lines still
+    carry a template's placeholder (上海市XX局), say."""
+    return replace(report, department=department, region=region, department_type=department_type)
 
 
 def _name(code: str) -> str:

@@ -35,7 +35,8 @@ fonts of the Debian packages in ``CJK_FONTS`` (``make fonts`` installs them).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -129,9 +130,32 @@ class Style:
     stray_text: bool = False         # strings left outside the page box
     flow: bool = False               # the tables flow one after the other, broken at any row
     unit_place: str = "info"         # 'info' row, 'below' it, 'caption' line, 'above' the title
+    blank: bool = False              # a blank template: every amount cell printed empty
+    break_rows: str | None = None    # wps/word: a seed; rows break across pages (Word's default), see _StyledTable
+    stage_row: bool = False          # a row of 决算数 under every amount column of the header (2025 Shanghai)
+
+
+#: Share of the reports of each layout that print a row of 决算数 under every amount column (the 2025 Shanghai
+#: reports all do; the warehouse maps those headers only with dbt taking the stage out of the header path).
+STAGE_ROW_SHARE = {"shanghai": 0.5, "typeset": 0.2, "spreadsheet": 0.2, "unruled": 0.2, "rotated": 0.2,
+                   "wps": 0.2, "word": 0.2}
 
 
 def style_for(report: Report, layout: str) -> Style:
+    st = _first_style(report, layout)
+    # options added later are drawn from a stream of their own: a report drawn before keeps its first choices
+    rng = random.Random(f"{report.seed}/{layout}/later")
+    if layout in ("wps", "word") and rng.random() < 0.6:
+        # rows break across pages; WPS 文字 then lets its A4 tables flow as Word does (not with rules drawn
+        # as runs of tiny rectangles: the reader does not read yet several such tables sharing a page)
+        st = replace(st, break_rows=f"{report.seed}/{layout}",
+                     flow=st.flow or not (st.a3_tables or st.rules == "dashes"))
+    if rng.random() < STAGE_ROW_SHARE.get(layout, 0.0):
+        st = replace(st, stage_row=True)
+    return st
+
+
+def _first_style(report: Report, layout: str) -> Style:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
     rng = random.Random(f"{report.seed}/{layout}")
@@ -213,7 +237,7 @@ class Grid:
 
 
 def _fmt(v, st: Style) -> str:
-    if v is None:
+    if v is None or st.blank:
         return ""
     if v == 0:
         return st.zero_text
@@ -448,12 +472,26 @@ def _tp_grid(report: Report, st: Style) -> Grid:
 
 def build_grid(report: Report, n: int, st: Style) -> Grid:
     if n in (1, 4):
-        return _summary_grid(report, n, st)
-    if n == 6:
+        grid = _summary_grid(report, n, st)
+    elif n == 6:
         return _econ_grid(report, st)
-    if n == 9:
+    elif n == 9:
         return _tp_grid(report, st)
-    return _func_grid(report, n, st)
+    else:
+        grid = _func_grid(report, n, st)
+    return _with_stage_row(grid) if st.stage_row and n != 1 else grid
+
+
+def _with_stage_row(grid: Grid) -> Grid:
+    """The header with a row of 决算数 under every amount column (above the 栏次 row), as the 2025 Shanghai
+    reports print it (本年收入合计 over 决算数, 本年支出 over 小计 | 基本支出 | 项目支出 over 决算数 each).
+    The other columns' cells of that row stay empty (a span reaching into it would make reportlab's GRID
+    leave out the rulings above 决算数)."""
+    header = [list(row) for row in grid.header]
+    at = len(header) - 1 if "栏次" in header[-1] else len(header)
+    header.insert(at, ["决算数" if j in grid.amount_cols else "" for j in range(len(header[0]))])
+    spans = [(c0, r0 + (r0 >= at), c1, r1 + (r1 >= at)) for c0, r0, c1, r1 in grid.spans]
+    return Grid(header, grid.body, grid.weights, grid.amount_cols, spans, grid.note)
 
 
 # ====================================================================== flowables
@@ -466,6 +504,20 @@ def _fits(text: str, width: float, size: float, font=FONT) -> bool:
     return max((pdfmetrics.stringWidth(x, font, size) for x in text.split("\n")), default=0) <= width
 
 
+_BROKEN: list = []  # rows broken across a page by the render running, as (before, after) texts
+
+
+def _text_of(cells) -> str:
+    def text(cell):
+        if isinstance(cell, (list, tuple)):
+            return " ".join(text(c) for c in cell)
+        if isinstance(cell, Paragraph):  # a piece reportlab split off keeps its words in its fragments
+            return "".join(getattr(f, "text", None) or "".join(getattr(f, "words", [])) for f in cell.frags)
+        return cell or ""
+    return " | ".join(text(c) for c in cells)
+
+
+_AMOUNT = re.compile(r"^-?[0-9][0-9,]*\.[0-9]{2}$")  # an amount as printed (a code has no point)
 _BOLD_LABELS = {"合计", "总计", "本年收入合计", "本年支出合计", "人员经费合计", "公用经费合计"}
 
 
@@ -512,17 +564,111 @@ class _StyledTable(Table):
     polygon = False
     dash = (3.0, 0.4)
     bold_rows: frozenset = frozenset()
+    break_rows: str | None = None    # a seed: rows break across pages, as Word and WPS allow by default
+    head_rows = 0                    # header rows at the top of this piece (no row of them breaks)
+    open_top = open_bottom = False   # a broken row's pieces drawn without a ruling at the break
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if parts:
+            parts[0].open_top = self.open_top
+        if self.break_rows is None or len(parts) != 2:
+            return parts
+        broken = self._break_row(len(parts[0]._cellvalues), availWidth, availHeight)
+        if broken is None:
+            parts[1].head_rows = self.repeatRows if isinstance(self.repeatRows, int) else 0
+            return parts
+        return broken
+
+    def _break_row(self, n: int, availWidth: float, availHeight: float) -> list | None:
+        """A row broken across the page as Word breaks it: the lines of each cell that fit end this page, the
+        rest begins the next, in the same column. Row n, the first that does not fit, breaks when it has a
+        cell of two lines or more (a wrapped label): its first lines stay, the rest of the label goes on after
+        the break, and now and then the one-line cells too (cells centred vertically). Otherwise the row
+        before it may break in an amount, as in a cell too narrow for it ('1,760.6' | '4'). None when no
+        row breaks (one line only, a header row, no room for a line)."""
+        rng = random.Random(f"{self.break_rows}/{n}/{len(self._cellvalues)}/{availHeight:.0f}")
+        if n >= len(self._cellvalues) or rng.random() < 0.1:
+            return None
+        split_amount = rng.random() < 0.75
+        below = rng.random() < 0.2
+        if n >= self.head_rows:
+            top, rest = [], []
+            for value, style, width in zip(self._cellvalues[n], self._cellStyles[n], self._colWidths):
+                first, second = value, ""
+                # a wrapped label: a Paragraph (reportlab keeps a cell's flowables as a tuple)
+                para = value[0] if isinstance(value, (list, tuple)) and len(value) == 1 else value
+                if isinstance(para, Paragraph):
+                    inner = width - style.leftPadding - style.rightPadding
+                    # a first line alone before the break is what breaking a row does: orphans allowed
+                    para = Paragraph(para.text, ParagraphStyle("broken", parent=para.style, allowOrphans=1))
+                    para.wrap(inner, 1e6)
+                    pieces = para.split(inner, para.style.leading * 1.05)
+                    if len(pieces) == 2:
+                        first, second = pieces
+                elif isinstance(value, str) and "\n" in value:
+                    first, second = value.split("\n", 1)
+                top.append(first)
+                rest.append(second)
+            if any(rest):
+                if below:
+                    for j, value in enumerate(top):
+                        if isinstance(value, str) and _AMOUNT.match(value) and not rest[j]:
+                            top[j], rest[j] = "", value
+                return self._broken(n, top, rest, availWidth, availHeight)
+        if split_amount and n - 1 >= self.head_rows:
+            row = list(self._cellvalues[n - 1])
+            amounts = [j for j, v in enumerate(row) if isinstance(v, str) and _AMOUNT.match(v) and len(v) > 3]
+            amounts = [j for j in amounts if row[j].strip("0.,")] or amounts  # a zero split is a dull case
+            if amounts:
+                j = rng.choice(amounts)
+                k = rng.randint(1, min(3, len(row[j]) - 2))
+                rest = [""] * len(row)
+                row[j], rest[j] = row[j][:-k], row[j][-k:]
+                return self._broken(n - 1, row, rest, availWidth, availHeight)
+        return None
+
+    def _broken(self, n: int, top: list, rest: list, availWidth: float, availHeight: float) -> list | None:
+        """This table with row n printed as the two pieces `top` and `rest`, split after `top`."""
+        lim = len(self._cellvalues)
+        data = [list(row) for row in self._cellvalues]
+        data[n:n + 1] = [top, rest]
+        styles = [list(row) for row in self._cellStyles]
+        styles.insert(n + 1, [style.copy() for style in styles[n]])
+        for style in styles[n] + styles[n + 1]:
+            style.valign = "TOP"
+        for style in styles[n + 1]:
+            style.topPadding = 0  # the row goes on: the rest of its lines, at the top of the next page
+        table = self.__class__(data, colWidths=self._colWidths, repeatRows=self.repeatRows,
+                               repeatCols=self.repeatCols, normalizedData=1, cellStyles=styles, ident=self.ident,
+                               hAlign=self.hAlign)
+        for name in ("_linecmds", "_bkgrndcmds", "_spanCmds", "_nosplitCmds", "_srflcmds", "_sircmds"):
+            setattr(table, name, self._stretchCommands(n, getattr(self, name), lim))
+        table.head_rows = self.head_rows
+        parts = Table.split(table, availWidth, availHeight)
+        if len(parts) != 2 or len(parts[0]._cellvalues) != n + 1:
+            return None  # the first lines do not fit after all: the row goes over whole
+        parts[1].head_rows = self.repeatRows if isinstance(self.repeatRows, int) else 0
+        parts[0].open_top = self.open_top
+        if not parts[1].head_rows and random.Random(f"{self.break_rows}/{n}/open").random() < 0.4:
+            # Word draws no ruling under the first piece and above the rest, now and then
+            parts[0].open_bottom = parts[1].open_top = True
+        _BROKEN.append((_text_of(top), _text_of(rest)))
+        return parts
 
     def _drawLines(self):
-        if self.rules == "line" and not self.polygon:
+        if self.rules == "line" and not self.polygon and not (self.open_top or self.open_bottom):
             return super()._drawLines()
         canv = self.canv
         positions = self._rowpositions
+        left_out = ([positions[0]] if self.open_top else []) + ([positions[-1]] if self.open_bottom else [])
         polygon_y = positions[min(2, len(positions) - 2)] if self.polygon and len(positions) > 2 else None
         w = self.rule_width
 
         def rule(x0, y0, x1, y1):
             horizontal = abs(y1 - y0) < 0.01
+            if horizontal and any(abs(y0 - y) < 0.01 for y in left_out):
+                return
             if horizontal and polygon_y is not None and abs(y0 - polygon_y) < 0.01:
                 # a filled hexagon along the rule: a path, not a rectangle
                 a, b = min(x0, x1), max(x0, x1)
@@ -571,7 +717,8 @@ class _StyledTable(Table):
 
 def _table_class(st: Style, n: int, bold_rows: frozenset) -> type:
     return type("StyledTable", (_StyledTable,), {"rules": st.rules, "rule_width": st.rule_width, "dash": st.dash,
-                                                 "polygon": n in st.polygon_rules, "bold_rows": bold_rows})
+                                                 "polygon": n in st.polygon_rules, "bold_rows": bold_rows,
+                                                 "break_rows": st.break_rows})
 
 
 def _table(grid: Grid, st: Style, width: float, report: Report, n: int) -> Table:
@@ -647,7 +794,9 @@ def _table(grid: Grid, st: Style, width: float, report: Report, n: int) -> Table
     bold = frozenset(_key(row) for i, row in enumerate(data)
                      if st.bold and (i < off + nh or any(str(t).replace(" ", "") in _BOLD_LABELS for t in rows[i])))
     cls = _table_class(st, n, bold) if st.layout in ("wps", "word") else Table
-    return cls(data, colWidths=ws, repeatRows=repeat, hAlign="CENTER", style=TableStyle(cmds))
+    table = cls(data, colWidths=ws, repeatRows=repeat, hAlign="CENTER", style=TableStyle(cmds))
+    table.head_rows = off + nh
+    return table
 
 
 def _table_flowables(report: Report, n: int, st: Style, width: float) -> list:
@@ -830,13 +979,18 @@ class _Writer:
         self.c.save()
 
 
-def render(report: Report, path, layout: str, narrative=None) -> None:
+def render(report: Report, path, layout: str, narrative=None, *, blank: bool = False) -> list[tuple[str, str]]:
     """Write ``report`` as a PDF at ``path`` in ``layout`` (one of ``LAYOUTS``).
 
     ``narrative``: a ``narrative.NarrativeDoc`` printed after the tables as 第三部分 (the short narrative
     before the tables is then left out and the tables are 第二部分); drawing it records its pages. Without
-    it the PDF is exactly as before."""
+    it the PDF is exactly as before. ``blank``: as a blank template, every amount cell empty and no narrative
+    or chart (which print figures). Returns the table rows broken across a page, as (cells before the break,
+    cells after it) joined by ' | '."""
+    _BROKEN.clear()
     st = style_for(report, layout)
+    if blank:
+        st = replace(st, blank=True, narrative=False, chart=False)
     use_font(st.font)
     w = _Writer(path, report, st)
     margin = 18 * mm if layout != "spreadsheet" else 10 * mm
@@ -863,7 +1017,7 @@ def render(report: Report, path, layout: str, narrative=None) -> None:
         story = heading + [f for n in st.order for f in _table_flowables(report, n, st, pw)]
         w.group(story + after + (_closing(report, st, pw) if st.chart else []), margin=margin)
         w.save()
-        return
+        return list(_BROKEN)
     pending: list = []
     pending_land = None
     for n in st.order:
@@ -900,3 +1054,4 @@ def render(report: Report, path, layout: str, narrative=None) -> None:
     if st.chart:
         w.group(_closing(report, st, pw), margin=margin)
     w.save()
+    return list(_BROKEN)

@@ -48,7 +48,12 @@ keyed as (
                 -- without the stage (printed above or below the category) and a "三公"经费 caption
                 then regexp_replace(regexp_replace(collapsed_key, '预算数|决算数', '', 'g'), '^.*三公.?经费', '')
             else collapsed_key
-        end as match_key
+        end as match_key,
+        -- a 决算数 row printed under every measure (2025 Shanghai: 本年收入合计/决算数) names the stage,
+        -- not the measure: the path without it is matched first
+        case
+            when table_no <> 9 then regexp_replace(collapsed_key, '(决算数|决算金额)$', '')
+        end as bare_key
     from amount_columns
 
 ),
@@ -56,14 +61,18 @@ keyed as (
 measured as (
 
     select
-        keyed.*,
-        measure_labels.measure,
-        measure_labels.measure_zh
+        keyed.* exclude (bare_key),
+        coalesce(by_bare.measure, by_path.measure) as measure,
+        coalesce(by_bare.measure_zh, by_path.measure_zh) as measure_zh
     from keyed
-    left join measure_labels
-        on measure_labels.table_no = keyed.table_no
+    left join measure_labels as by_bare
+        on by_bare.table_no = keyed.table_no
+        and keyed.bare_key <> keyed.match_key and keyed.bare_key <> ''
+        and regexp_full_match(keyed.bare_key, '.*(' || by_bare.header_pattern || ')')
+    left join measure_labels as by_path
+        on by_path.table_no = keyed.table_no
         -- the pattern must match the end of the path; parent labels (收入, 本年支出…) may precede it
-        and regexp_full_match(keyed.match_key, '.*(' || measure_labels.header_pattern || ')')
+        and regexp_full_match(keyed.match_key, '.*(' || by_path.header_pattern || ')')
 
 )
 

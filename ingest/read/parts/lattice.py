@@ -31,6 +31,12 @@ ENGINES = {"vector": "lattice/vector", "combined": "lattice/combined"}
 # reading order (boxes_flow None): camelot uses text lines only, and the grouping is the costliest step.
 LAYOUT_KWARGS = {"char_margin": 0.2, "word_margin": 0.05, "boxes_flow": None}
 
+#: In the rendered page camelot finds rulings with a structuring element of the page's height (width) divided
+#: by this: its default of 15 misses rulings shorter than 56 pt on A4, such as the column rulings of a small
+#: table (an empty 08, three rows under a spanning header) drawn as runs of tiny rectangles, which only the
+#: rendering shows; 25 finds them down to 34 pt, still longer than a stroke of any glyph in a table.
+RENDERED_LINE_SCALE = 25
+
 #: A character belongs to a grid cell when its centre lies inside the cell or within this many points of it
 #: (camelot's edges come from rulings, which are drawn over the text's box).
 CELL_SLACK = 1.0
@@ -43,7 +49,8 @@ def read_grids(document: Document, pages: list[int], engine: str) -> list[TableP
         return []
     from camelot.parsers import Lattice
 
-    parser = Lattice(engine=engine, backend=document.renderer())
+    options = {"line_scale": RENDERED_LINE_SCALE} if engine == "combined" else {}
+    parser = Lattice(engine=engine, backend=document.renderer(), **options)
     parts: list[TablePart] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

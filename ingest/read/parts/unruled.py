@@ -32,6 +32,8 @@ from . import PrintedCell, TablePart, cell_text
 GUTTER = 2.0  # points of white between two columns, at least
 _PAGE_NUMBER = re.compile(r"^[-—－–_\s]*(第?\d{1,4}页?(共\d+页)?|\d{1,4}/\d{1,4})[-—－–_\s]*$")
 _YEAR_ONLY = re.compile(r"^(20\d{2})年度?$")
+# a section heading of the report (第四部分 其他重要事项的情况说明) after the last table
+_SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 
 
 @dataclass
@@ -154,6 +156,20 @@ def _overlap(a: _Word, b: _Word) -> bool:
     return a.x0 < b.x1 + GUTTER and b.x0 - GUTTER < a.x1
 
 
+#: A label's next line, wrapped in its cell, is centred (or left-aligned) under its first within this many
+#: font sizes, and is no wider than it.
+WRAP_ALIGNMENT = 0.3
+
+
+def _wraps_into(upper: _Word, lower: _Word) -> bool:
+    """`lower` is the next line of the label whose line `upper` is (the label wrapped in its cell): right
+    under it, centred or aligned the same, not wider."""
+    reach = WRAP_ALIGNMENT * max(upper.size, lower.size)
+    aligned = abs(upper.center - lower.center) <= reach or abs(upper.x0 - lower.x0) <= reach
+    close = upper.bottom - lower.top <= 1.0 * max(upper.size, lower.size)
+    return aligned and close and lower.x1 - lower.x0 <= upper.x1 - upper.x0 + reach
+
+
 @dataclass
 class _Label:
     """A header label (one line of it) and what lies below it in the header."""
@@ -161,13 +177,15 @@ class _Label:
     word: _Word
     under: bool              # a label below it overlaps it (the rest of its label, or its sub-labels)
     children: list[_Word]    # labels wholly below it, nearer to it than to the other labels of its line
+    wrapped: bool = False    # the next line of a label wrapped in its cell (上缴收入 under 附属单位)
 
     @property
     def heads_group(self) -> bool:
         """Centred over two or more labels below it: a label spanning their columns (收入 over 项目 | 行次 |
         决算数, 预算数 over the six 三公 columns). A line of a wrapped label is not centred over its
-        neighbours' labels, only over its own."""
-        if len(self.children) < 2:
+        neighbours' labels, only over its own; its last line heads nothing (with few labels beside it, it
+        can look centred over its neighbours' labels on the line below, 决算数 | 决算数 | 决算数)."""
+        if len(self.children) < 2 or self.wrapped:
             return False
         x0 = min(w.x0 for w in self.children)
         x1 = max(w.x1 for w in self.children)
@@ -189,8 +207,10 @@ def _labels(header: list[_Line]) -> list[list[_Label]]:
             left = (words[k - 1].center + word.center) / 2 if k else float("-inf")
             right = (word.center + words[k + 1].center) / 2 if k + 1 < len(words) else float("inf")
             lower = [other for others in lines[index + 1:] for other in others if other.top < word.bottom]
+            above = lines[index - 1] if index else []
             labels.append(_Label(word, any(_overlap(word, other) for other in lower),
-                                 [other for other in lower if left < other.center < right]))
+                                 [other for other in lower if left < other.center < right],
+                                 any(_wraps_into(other, word) for other in above)))
         out.append(labels)
     return out
 
@@ -316,7 +336,7 @@ def _split_off_table(lines: list[_Line], continuation: bool) -> tuple[list[_Line
         words = line.words()
         text = line.compact
         gap = body[-1].y - line.y
-        if C.is_note(text) or classify_title(text) or caption_number(text):
+        if C.is_note(text) or classify_title(text) or caption_number(text) or _SECTION.match(text):
             break
         if pitch is not None and gap > 4 * max(pitch, line.size):
             break
