@@ -52,7 +52,7 @@ keyed as (
         -- a 决算数 row printed under every measure (2025 Shanghai: 本年收入合计/决算数) names the stage,
         -- not the measure: the path without it is matched first
         case
-            when table_no <> 9 then regexp_replace(collapsed_key, '(决算数|决算金额)$', '')
+            when not is_three_public then regexp_replace(collapsed_key, '(决算数|决算金额)$', '')
         end as bare_key
     from amount_columns
 
