@@ -68,21 +68,25 @@ build: $(STAMP) ## build the warehouse $(WAREHOUSE) from data/samples/ (ingest, 
 ingest: $(STAMP) ## read data/samples/ into the raw schema only
 	$(BIN)/juesuan ingest --warehouse $(WAREHOUSE) data/samples/
 
+TEST_JOBS ?= 2
+
 test: $(STAMP) $(ASSETS_STAMP) ## run the test suite (real PDFs, camelot, DuckDB, dbt build, GX, headless Chromium)
 	@$(MAKE) --no-print-directory chromium || echo "warning: without Chromium the Data Docs browser tests fail"
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_JOBS) --dist loadfile
 
 DOCS_DIR ?= expectations/data_docs
+DBT_DOCS_DIR ?= dbt_project/target
 
 # Both from one copy of the warehouse: dbt opens its database read-write and the published file must
 # stay as the build published it, readable (and lockable) by anyone while the docs are made.
-docs: $(STAMP) $(ASSETS_STAMP) ## dbt docs (dbt_project/target/static_index.html) and offline GX Data Docs ($(DOCS_DIR)) of a copy of $(WAREHOUSE)
+docs: $(STAMP) $(ASSETS_STAMP) ## dbt docs ($(DBT_DOCS_DIR)/static_index.html) and offline GX Data Docs ($(DOCS_DIR)) of a copy of $(WAREHOUSE)
 	@test -f $(WAREHOUSE) || { echo "no warehouse at $(WAREHOUSE): run make build first"; exit 1; }
 	@snapshot=$$(mktemp -d) && trap 'rm -rf "$$snapshot"' EXIT && copy="$$snapshot/$(notdir $(WAREHOUSE))" && \
 	cp $(WAREHOUSE) "$$copy" && { [ ! -f $(WAREHOUSE).wal ] || cp $(WAREHOUSE).wal "$$copy.wal"; } && \
 	echo "docs of a copy of $(WAREHOUSE) ($$copy)" && \
 	( cd dbt_project && JUESUAN_WAREHOUSE="$$copy" ../$(BIN)/dbt docs generate --static \
-		--project-dir . --profiles-dir . --no-send-anonymous-usage-stats --quiet ) && \
+		--project-dir . --profiles-dir . --target-path $(abspath $(DBT_DOCS_DIR)) \
+		--no-send-anonymous-usage-stats --quiet ) && \
 	$(BIN)/python -m ingest.cli.data_docs "$$copy" --out $(DOCS_DIR)
 
 NOTEBOOK_STAMP := $(VENV)/.notebook

@@ -15,6 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ helpers: gold
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+# Tests run in parallel processes (pytest-xdist, `make test`): each keeps dbt's compiled project and logs
+# in a folder of its own, so that two builds at once never share dbt's target/.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ.setdefault("DBT_TARGET_PATH", str(ROOT / "dbt_project" / "target" / f"pytest-{_WORKER}"))
+os.environ.setdefault("DBT_LOG_PATH", str(ROOT / "dbt_project" / "logs" / f"pytest-{_WORKER}"))
+
 
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:

@@ -65,6 +65,7 @@ def _make_docs(sample_warehouse: Path, tmp: Path) -> dict:
     warehouse = folder / "warehouse.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
     docs = tmp / "data_docs"
+    dbt_docs = tmp / "dbt_docs"
     before = (_sha256(warehouse), warehouse.stat().st_mtime_ns)
     started = time.time()
     holder = Holder(warehouse)
@@ -74,12 +75,14 @@ def _make_docs(sample_warehouse: Path, tmp: Path) -> dict:
                                  str(warehouse)], capture_output=True, text=True)
         assert writer.returncode != 0 and "lock" in writer.stderr.lower(), writer.stderr
         result = subprocess.run(
-            ["make", "--no-print-directory", "docs", f"WAREHOUSE={warehouse}", f"DOCS_DIR={docs}"],
+            ["make", "--no-print-directory", "docs", f"WAREHOUSE={warehouse}", f"DOCS_DIR={docs}",
+             f"DBT_DOCS_DIR={dbt_docs}"],
             cwd=ROOT, capture_output=True, text=True, timeout=600,
         )
     finally:
         holder.close()
-    return {"result": result, "warehouse": warehouse, "before": before, "docs": docs, "folder": folder,
+    return {"result": result, "warehouse": warehouse, "before": before, "docs": docs, "dbt_docs": dbt_docs,
+            "folder": folder,
             "started": started,
             "after": (_sha256(warehouse), warehouse.stat().st_mtime_ns)}
 
@@ -95,7 +98,7 @@ def test_make_docs_succeeds_while_a_reader_holds_the_warehouse(made_docs):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "data docs: " in result.stdout and "0 failed" in result.stdout, result.stdout
     assert (made_docs["docs"] / "index.html").is_file()
-    assert (ROOT / "dbt_project" / "target" / "static_index.html").is_file()
+    assert (made_docs["dbt_docs"] / "static_index.html").is_file()
 
 
 def test_make_docs_leaves_the_published_warehouse_as_it_was(made_docs):
@@ -228,7 +231,7 @@ def test_every_validation_page_shows_its_expectations_offline(browser, made_docs
 
 
 def test_the_dbt_docs_page_works_offline_too(browser, made_docs):
-    page = ROOT / "dbt_project" / "target" / "static_index.html"
+    page = made_docs["dbt_docs"] / "static_index.html"
     assert page.stat().st_mtime > made_docs["started"]  # written by this make docs
     visit = Visit(browser, page)
     try:

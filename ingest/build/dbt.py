@@ -90,7 +90,8 @@ def run_dbt(
     """`dbt build` (seeds + models + data tests) against the DuckDB file `warehouse`.
 
     Returns the outcome; never raises for failing tests or models. `target_path`/`log_path` default
-    to `target/` and `logs/` inside the project; give other ones to run several builds at once.
+    to DBT_TARGET_PATH / DBT_LOG_PATH, else `target/` and `logs/` inside the project; give other ones to run
+    several builds at once.
     ``on_node(done, total)`` is called as each node (seed, model, test) finishes, for progress display.
     `indirect_selection` (dbt's --indirect-selection: eager, cautious, buildable, empty) decides which
     tests a partial `select` brings along; "cautious" keeps tests whose other parents are not selected out
@@ -103,8 +104,9 @@ def run_dbt(
         "build",
         "--project-dir", str(project),
         "--profiles-dir", str(project),
-        "--target-path", str(Path(target_path).resolve() if target_path else project / "target"),
-        "--log-path", str(Path(log_path).resolve() if log_path else project / "logs"),
+        # dbt's own variables DBT_TARGET_PATH / DBT_LOG_PATH choose other folders for builds that run at once
+        "--target-path", str(Path(target_path or os.environ.get("DBT_TARGET_PATH") or project / "target").resolve()),
+        "--log-path", str(Path(log_path or os.environ.get("DBT_LOG_PATH") or project / "logs").resolve()),
         "--quiet",
         "--log-level", "none",  # dbt's own lines stay in its log file; the caller reports the outcome
         "--no-use-colors",
