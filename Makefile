@@ -101,8 +101,9 @@ notebook: $(NOTEBOOK_STAMP) ## open notebooks/explore.ipynb in JupyterLab on $(W
 INBOX ?= data/samples
 SYNTH ?= 0
 
-bench: $(STAMP) ## time ingest vs plain camelot, pages/s, peak RSS, build stages (SYNTH=N adds generated reports)
+bench: $(STAMP) ## time ingest vs plain camelot, pages/s, peak RSS, build stages (SYNTH=N adds generated reports); a hostile inbox
 	$(BIN)/python bench/bench.py --synth $(SYNTH)
+	$(BIN)/python bench/hostile.py
 
 nightly: $(STAMP) ## the nightly build of the PDFs in INBOX (default data/samples) into $(WAREHOUSE); exits with its status
 	@$(BIN)/juesuan build --warehouse $(WAREHOUSE) $(INBOX); status=$$?; \
