@@ -412,11 +412,15 @@ valued as (
 
     select
         ratios.*,
+        -- only a subject found in the tables is given a table value: the arithmetic of figures no table holds
+        -- (绩效 projects, 政府采购) is not checked
         case
+            when resolution not in ('code', 'name', 'line') then null
             when figure in ('amount', 'final', 'budget') then money_table_value
             when figure in ('share', 'rate') then {{ narrative_percent('ratio_num', 'ratio_den', 6) }}
         end as table_value_exact,
         case
+            when resolution not in ('code', 'name', 'line') then null
             when figure in ('amount', 'final', 'budget') then {{ narrative_round('money_table_value', 'places') }}
             when figure in ('share', 'rate') then {{ narrative_percent('ratio_num', 'ratio_den', 'places') }}
         end as expected_value,
