@@ -232,7 +232,7 @@ class CheckResultRow:
     report_id: str = col("varchar not null", doc="The report (marts.dim_report.report_id).")
     family: str | None = col("varchar", doc="The check's family in the catalogue: tables, document or narrative.")
     suite: str | None = col("varchar", doc="The Great Expectations suite that validated the row "
-                            "(functional, economic, summary, three_public, codes).")
+                            "(functional, economic, summary, three_public, codes, narrative).")
     check_name: str = col("varchar not null", doc="The check (reference.check_catalog; unique within its suite).")
     severity: str = col("varchar not null", doc="error (a failure makes the report failed_checks) or warning.")
     table_no: int | None = col("integer", doc="The standard table (1-9) whose printed amount is the subject.")
