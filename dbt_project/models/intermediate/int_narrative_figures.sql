@@ -412,15 +412,11 @@ valued as (
 
     select
         ratios.*,
-        -- only a subject found in the tables is given a table value: the arithmetic of figures no table holds
-        -- (绩效 projects, 政府采购) is not checked
         case
-            when resolution not in ('code', 'name', 'line') then null
             when figure in ('amount', 'final', 'budget') then money_table_value
             when figure in ('share', 'rate') then {{ narrative_percent('ratio_num', 'ratio_den', 6) }}
         end as table_value_exact,
         case
-            when resolution not in ('code', 'name', 'line') then null
             when figure in ('amount', 'final', 'budget') then {{ narrative_round('money_table_value', 'places') }}
             when figure in ('share', 'rate') then {{ narrative_percent('ratio_num', 'ratio_den', 'places') }}
         end as expected_value,
@@ -508,11 +504,20 @@ select
     change, direction, compared_with, current_value, numerator, base_text, base_table_hint, base_measure, base_value,
     base_row_key,
     ---------- what the tables say
-    cast(table_value_exact as decimal(24, 6)) as table_value_exact,
-    cast(expected_value as decimal(24, 6)) as expected_value,
-    cast(table_value_error as decimal(24, 6)) as table_value_error,
-    cast(expected_low as decimal(24, 6)) as expected_low,
-    cast(expected_high as decimal(24, 6)) as expected_high,
+    -- what the figure's own arithmetic gives (a rate from the figures the sentence states), found in the
+    -- tables or not: fct_budget_execution and fct_prior_year report it
+    cast(table_value_exact as decimal(24, 6)) as computed_value,
+    cast(expected_low as decimal(24, 6)) as computed_low,
+    cast(expected_high as decimal(24, 6)) as computed_high,
+    -- only a subject found in the tables has a table value: the figures no table holds (绩效 projects,
+    -- 政府采购, 机关运行经费) are not compared
+    cast(case when resolution in ('code', 'name', 'line') then table_value_exact end as decimal(24, 6))
+        as table_value_exact,
+    cast(case when resolution in ('code', 'name', 'line') then expected_value end as decimal(24, 6)) as expected_value,
+    cast(case when resolution in ('code', 'name', 'line') then table_value_error end as decimal(24, 6))
+        as table_value_error,
+    cast(case when resolution in ('code', 'name', 'line') then expected_low end as decimal(24, 6)) as expected_low,
+    cast(case when resolution in ('code', 'name', 'line') then expected_high end as decimal(24, 6)) as expected_high,
     cast(table_page as integer) as table_page,
     table_unit,
     subject_yuan,

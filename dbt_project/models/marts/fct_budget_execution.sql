@@ -46,11 +46,11 @@ claims as (
         max(table_page) filter (where figure = 'final') as table_page,
         max(stated_value) filter (where figure = 'rate') as stated_rate,
         max(stated_text) filter (where figure = 'rate') as stated_rate_text,
-        max(table_value_exact) filter (where figure = 'rate') as computed_rate,
+        max(computed_value) filter (where figure = 'rate') as computed_rate,
         max(rate_budget_label) filter (where figure = 'rate') as computed_rate_basis,
         bool_and(stated_value between expected_low and expected_high) filter (where figure = 'final') as final_agrees,
-        bool_and(stated_value between expected_low - {{ narrative_unit_of_place('places') }}
-                                  and expected_high + {{ narrative_unit_of_place('places') }})
+        bool_and(stated_value between computed_low - {{ narrative_unit_of_place('places') }}
+                                  and computed_high + {{ narrative_unit_of_place('places') }})
             filter (where figure = 'rate') as rate_agrees
     from figures
     group by report_id, claim_no

@@ -25,9 +25,9 @@ rates as (
         claim_no,
         max(stated_value) filter (where figure = 'rate') as stated_rate,
         max(stated_text) filter (where figure = 'rate') as stated_rate_text,
-        max(table_value_exact) filter (where figure = 'rate') as computed_rate,
-        bool_and(stated_value between expected_low - {{ narrative_unit_of_place('places') }}
-                                  and expected_high + {{ narrative_unit_of_place('places') }})
+        max(computed_value) filter (where figure = 'rate') as computed_rate,
+        bool_and(stated_value between computed_low - {{ narrative_unit_of_place('places') }}
+                                  and computed_high + {{ narrative_unit_of_place('places') }})
             filter (where figure = 'rate') as rate_agrees,
         max(yoy_current_yuan) filter (where figure = 'rate') as current_yuan_rate
     from figures
