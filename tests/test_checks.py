@@ -34,6 +34,8 @@ ALL_CHECKS = {
                 "income_total_vs_02", "expenditure_total_vs_03", "class_vs_05", "appropriation_vs_01"},
     "three_public": {"three_public_total", "three_public_vehicles"},
     "codes": {"func_code_known", "func_name_matches", "econ_code_known", "econ_name_matches"},
+    "narrative": {"narrative_amount", "narrative_share", "narrative_yoy", "narrative_budget_final",
+                  "narrative_consistency", "narrative_rounding"},
 }
 
 

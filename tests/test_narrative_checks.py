@@ -267,7 +267,7 @@ def test_narrative_claims_resolve_by_name_and_line(putuo_warehouse):
         select c.resolution, count(*) from marts.fct_narrative_claims c join marts.dim_report r using (report_id)
         where r.source_file in ('putuo-finance-2024.pdf', 'putuo-social-work-2024.pdf') group by 1""")
     counts = dict(rows)
-    assert counts["name"] > 20 and counts["line"] > 20 and "not_found" not in counts
+    assert counts["by_name"] > 20 and counts["by_line"] > 20 and "not_found" not in counts
     one = _rows(warehouse, """
         select c.subject, c.func_code, c.subject_key, c.stated_text, c.table_value, c.expected_value, c.agreement,
                c.page, c.table_page

@@ -2,10 +2,10 @@
 -- report's own tables, the table value it is compared with and what that value is computed from.
 --
 -- Resolution (column `resolution`):
---   code      a 类/款/项 subject whose code is printed: the row of that code in the table the section speaks of
---   name      a 类/款/项 subject printed by name only: the one row of that level whose name (and the names of
+--   by_code   a 类/款/项 subject whose code is printed: the row of that code in the table the section speaks of
+--   by_name   a 类/款/项 subject printed by name only: the one row of that level whose name (and the names of
 --             its 款 and 类, when printed) match; none or several is `not_found`
---   line      a line or column the measure names (seed narrative_measures): 01 总计, 05 合计, 06 人员经费合计 …
+--   by_line   a line or column the measure names (seed narrative_measures): 01 总计, 05 合计, 06 人员经费合计 …
 --   not_found the tables should hold it but the report's do not (no such code or name, a table not printed)
 --   no_table  a figure no standard table holds (机关运行经费, 政府采购, counts, scores, 绩效 …)
 --   unread    the reader could not attribute the figure (kind unresolved): never compared
@@ -172,11 +172,11 @@ subjects as (
                 case
                     when claims.table_hint not in (select {{ check_table_label('table_no') }} from functional_codes)
                         then 'not_found'
-                    when func_resolved.candidates = 1 and claims.subject_code is not null then 'code'
-                    when func_resolved.candidates = 1 then 'name'
+                    when func_resolved.candidates = 1 and claims.subject_code is not null then 'by_code'
+                    when func_resolved.candidates = 1 then 'by_name'
                     else 'not_found'
                 end
-            when measures.row_key is not null then 'line'
+            when measures.row_key is not null then 'by_line'
             else 'not_found'
         end as resolution,
         case
@@ -206,11 +206,11 @@ located as (
     select
         subjects.*,
         case
-            when resolution in ('code', 'name') then
+            when resolution in ('by_code', 'by_name') then
                 resolved_code || coalesce(
                     (select substr(m.row_key, length('合计') + 1) from measures as m
                      where m.table_code = subjects.table_hint and m.measure = subjects.measure), '')
-            when resolution = 'line' then line_row_key
+            when resolution = 'by_line' then line_row_key
         end as row_key
     from subjects
 
@@ -307,7 +307,7 @@ operands as (
         with_cells.*,
         {{ narrative_yuan_factor('money_unit') }} as factor,
         {{ narrative_from_yuan('money_unit') }} as inverse_factor,
-        case when resolution in ('code', 'name', 'line') and (cell_found or table_is_empty)
+        case when resolution in ('by_code', 'by_name', 'by_line') and (cell_found or table_is_empty)
              then coalesce(cell_yuan, 0) end as subject_yuan,
         0.005 * coalesce(cell_addends, 1) * {{ narrative_yuan_factor('table_unit') }} as subject_error_yuan,
         case when figure = 'share' and base_row_key is not null and (base_found or base_table_is_empty)
@@ -481,8 +481,8 @@ select
     ---------- resolved against the tables
     resolution,
     resolution_note,
-    case when resolution in ('code', 'name', 'line') then cast(table_hint as integer) end as table_no,
-    case when resolution in ('code', 'name') then resolved_code end as func_code,
+    case when resolution in ('by_code', 'by_name', 'by_line') then cast(table_hint as integer) end as table_no,
+    case when resolution in ('by_code', 'by_name') then resolved_code end as func_code,
     row_key,
     case when row_key is not null then table_hint || ' ' || row_key end as subject_key,
     ---------- the stated figure
@@ -511,13 +511,13 @@ select
     cast(expected_high as decimal(24, 6)) as computed_high,
     -- only a subject found in the tables has a table value: the figures no table holds (绩效 projects,
     -- 政府采购, 机关运行经费) are not compared
-    cast(case when resolution in ('code', 'name', 'line') then table_value_exact end as decimal(24, 6))
+    cast(case when resolution in ('by_code', 'by_name', 'by_line') then table_value_exact end as decimal(24, 6))
         as table_value_exact,
-    cast(case when resolution in ('code', 'name', 'line') then expected_value end as decimal(24, 6)) as expected_value,
-    cast(case when resolution in ('code', 'name', 'line') then table_value_error end as decimal(24, 6))
+    cast(case when resolution in ('by_code', 'by_name', 'by_line') then expected_value end as decimal(24, 6)) as expected_value,
+    cast(case when resolution in ('by_code', 'by_name', 'by_line') then table_value_error end as decimal(24, 6))
         as table_value_error,
-    cast(case when resolution in ('code', 'name', 'line') then expected_low end as decimal(24, 6)) as expected_low,
-    cast(case when resolution in ('code', 'name', 'line') then expected_high end as decimal(24, 6)) as expected_high,
+    cast(case when resolution in ('by_code', 'by_name', 'by_line') then expected_low end as decimal(24, 6)) as expected_low,
+    cast(case when resolution in ('by_code', 'by_name', 'by_line') then expected_high end as decimal(24, 6)) as expected_high,
     cast(table_page as integer) as table_page,
     table_unit,
     subject_yuan,

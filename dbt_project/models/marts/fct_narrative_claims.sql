@@ -18,7 +18,7 @@ judged as (
         {{ narrative_unit_of_place('places') }} as unit_of_place,
         case
             when kind = 'yoy' and figure = 'rate' and yoy_prior_yuan <= 0 then 'zero_base'
-            when expected_value is null or resolution not in ('code', 'name', 'line') then null
+            when expected_value is null or resolution not in ('by_code', 'by_name', 'by_line') then null
             when stated_value between expected_low and expected_high then 'agrees'
             when stated_value between expected_low - {{ narrative_unit_of_place('places') }}
                               and expected_high + {{ narrative_unit_of_place('places') }} then 'rounding'

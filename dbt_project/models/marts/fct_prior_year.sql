@@ -41,7 +41,7 @@ subjects as (
     select
         claims.report_id,
         claims.claim_no,
-        coalesce(min(f.resolution), case when m.row_key is not null then 'line' else 'no_table' end) as resolution,
+        coalesce(min(f.resolution), case when m.row_key is not null then 'by_line' else 'no_table' end) as resolution,
         coalesce(min(f.subject_key), claims.table_hint || ' ' || m.row_key) as subject_key,
         coalesce(min(f.table_no), case when m.row_key is not null then cast(claims.table_hint as integer) end) as table_no,
         min(f.func_code) as func_code
