@@ -164,10 +164,11 @@ relation_rows as (
         cast(stated_sign as decimal(20, 6)) as observed,
         cast(0 as decimal(20, 6)) as tolerance,
         page,
-        subject_key || ' relation: 「' || sentence || '」 states 决算数' || relation_text || ' (' || relation || '); 决算 '
-            || cast(final as varchar) || ' against '
-            || coalesce(coalesce(budget_label, '预算') || ' ' || cast(budget as varchar), '')
-            || coalesce(' / 全年预算 ' || cast(budget_full as varchar), '')
+        subject_key || ' relation: 「' || sentence || '」, relation stated: ' || relation_text || ' ('
+            || relation || '); 决算 '
+            || {{ narrative_plain('final') }} || ' against '
+            || coalesce(coalesce(budget_label, '预算') || ' ' || {{ narrative_plain('budget') }}, '')
+            || coalesce(' / 全年预算 ' || {{ narrative_plain('budget_full') }}, '')
             || ' is ' || case coalesce(sign_budget, sign_budget_full) when 1 then '大于' when -1 then '小于' else '等于' end
             || '; compared as 1 (大于), 0 (等于, 持平), -1 (小于)' as message
     from relations
