@@ -76,3 +76,30 @@ def built(tmp_path, sample_warehouse, samples_dir) -> tuple[Path, Path]:
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
     return inbox, warehouse
+
+
+@pytest.fixture(scope="session")
+def putuo_warehouse(tmp_path_factory, samples_dir, real_dir) -> Path:
+    """A real `juesuan build` of the samples and the two Putuo final accounts of ../shared/real (not the
+    budget report beside them). Their narratives contradict their tables (see tests/test_narrative_checks.py):
+    the build exits 4, and every failed check is a narrative one."""
+    import duckdb
+    from click.testing import CliRunner
+
+    from ingest.cli import cli
+
+    inbox = tmp_path_factory.mktemp("putuo_inbox")
+    for pdf in sorted(samples_dir.glob("*.pdf")) + [real_dir / "putuo-finance-2024.pdf",
+                                                    real_dir / "putuo-social-work-2024.pdf"]:
+        shutil.copyfile(pdf, inbox / pdf.name)
+    path = tmp_path_factory.mktemp("putuo_built") / "warehouse.duckdb"
+    result = CliRunner().invoke(cli, ["build", "--warehouse", str(path), str(inbox)])
+    assert result.exit_code == 4, result.output + repr(result.exception)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        families = con.execute("select distinct family from quality.check_results "
+                               "where severity = 'error' and not passed").fetchall()
+    finally:
+        con.close()
+    assert families == [("narrative",)], result.output
+    return path

@@ -12,7 +12,9 @@ tables are the authoritative values. This module parses them (never pasted numbe
   extracted cells can be compared with golden ones.
 
 Pages are unknown in the text, so `raw.cells.page` and `raw.report_tables.first_page/last_page` are
-NULL in a golden-raw warehouse.
+NULL in a golden-raw warehouse. The narrative (第三部分) is written too: its paragraphs from the published
+text (`narrative_paragraphs`), cut into sentences and read into claims by the narrative reader's own
+functions, pages NULL.
 """
 
 from __future__ import annotations
@@ -440,6 +442,51 @@ def expected_facts(report: GoldenReport, table_no: int) -> list[tuple]:
 
 # --------------------------------------------------------------------------------------------- raw
 
+_NARRATIVE_HEADING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+_ITEM_LABEL = re.compile(r"^(\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[）)])")
+
+
+def narrative_paragraphs(key: str, samples_dir: Path = SAMPLES_DIR) -> list[str]:
+    """The paragraphs of 第三部分 in the published text: its lines between the last 第三部分 heading and 第四部分,
+    white space removed, a line continuing the one before when that one stops mid-sentence (the text keeps
+    the PDF's page breaks as line breaks)."""
+    lines = (samples_dir / f"{key}.txt").read_text(encoding="utf-8").splitlines()
+    start = max(i for i, ln in enumerate(lines) if ln.startswith("第三部分"))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("第四部分"))
+    body = [ln for ln in (squash(ln) for ln in lines[start + 1:end]) if ln]
+    while body and not re.match(r"^[一二三四五六七八九十]+、", body[0]):
+        body.pop(0)          # the part's title lines (department, 部门决算情况说明)
+    paras: list[str] = []
+    for ln in body:
+        if paras and not re.search(r"[。！？][）”]*$", paras[-1]) \
+                and not (_NARRATIVE_HEADING.match(paras[-1]) and len(paras[-1]) < 45) \
+                and not _NARRATIVE_HEADING.match(ln) and not _ITEM_LABEL.match(ln):
+            paras[-1] += ln
+        else:
+            paras.append(ln)
+    return paras
+
+
+def narrative_rows(rep: "GoldenReport") -> tuple[list, list]:
+    """(SentenceRow, ClaimRow) lists of a report's narrative, read from its published text."""
+    from ingest.read.narrative import Narrative
+    from ingest.read.narrative.claims import read_claims
+    from ingest.read.narrative.layout import Part, text_sentences
+    from ingest.warehouse.schema import ClaimRow, SentenceRow
+
+    sents = text_sentences(Part("三", "部门决算情况说明", None), narrative_paragraphs(rep.key))
+    narrative = Narrative((), tuple(sents), tuple(read_claims(sents)))
+    sentence_rows = []
+    for s in narrative.sentences:
+        status, unread = narrative.status_of(s)
+        sentence_rows.append(SentenceRow(rep.report_id, s.sentence_no, s.paragraph_no, None, None, s.part_no,
+                                         s.section_no, s.section_title, s.subsection_no, s.subsection_title,
+                                         s.item_no, s.heading, s.text, status, "; ".join(unread) or None))
+    names = [n for n in ClaimRow.__dataclass_fields__ if n != "report_id"]
+    claim_rows = [ClaimRow(rep.report_id, *(getattr(c, n) for n in names)) for c in narrative.claims]
+    return sentence_rows, claim_rows
+
+
 def write_raw(golden: dict[str, GoldenReport] | list[GoldenReport], duckdb_path: Path | str) -> None:
     """Write golden reports into `duckdb_path` in the raw schema, through the project's raw writer."""
     from ingest.warehouse.raw import RawWriter, ReportRows
@@ -462,5 +509,6 @@ def write_raw(golden: dict[str, GoldenReport] | list[GoldenReport], duckdb_path:
                     # the published text has no pages
                     rows.cells += [CellRow(rep.report_id, t.table_no, row_no, col_no, kind, None, text or None)
                                    for col_no, text in enumerate(row)]
+            rows.sentences, rows.claims = narrative_rows(rep)
             writer.write(FileRow(rep.source_file, str(pdf), rep.sha256, pdf.stat().st_size if pdf.exists() else None,
                                  None, "loaded", report_id=rep.report_id, parser_version="golden"), rows)

@@ -34,6 +34,8 @@ ALL_CHECKS = {
                 "income_total_vs_02", "expenditure_total_vs_03", "class_vs_05", "appropriation_vs_01"},
     "three_public": {"three_public_total", "three_public_vehicles"},
     "codes": {"func_code_known", "func_name_matches", "econ_code_known", "econ_name_matches"},
+    "narrative": {"narrative_amount", "narrative_share", "narrative_yoy", "narrative_budget_final",
+                  "narrative_consistency", "narrative_rounding"},
 }
 
 
@@ -119,10 +121,11 @@ def test_sample_warehouse_passes_every_check(request, tmp_path):
 
 
 def test_golden_differences_are_the_published_rounding(golden_checked):
-    """The samples do not add up exactly everywhere (尾差); these are the non-zero differences, each
-    within its tolerance. Pins the comparisons to the published numbers."""
+    """The samples do not add up exactly everywhere (尾差); these are the non-zero differences of the tables'
+    checks, each within its tolerance. Pins the comparisons to the published numbers. (The narrative's
+    figures compare in 元 and hundredths of a percent: tests/test_narrative_checks.py.)"""
     path, _ = golden_checked
-    rows = {(r[1], r[3]): (r[6], r[7]) for r in _results(path) if r[6] != 0}
+    rows = {(r[1], r[3]): (r[6], r[7]) for r in _results(path) if r[6] != 0 and not r[1].startswith("narrative_")}
     by_subject = {(c, s) for c, s in rows}
     assert ("row_total", "03 合计") in by_subject  # 三门峡: 630.50 + 1,851.44 printed as 2,481.93
     assert ("personnel_total", "06 人员经费合计") in by_subject  # 焦作: 1,036.16 + 85.93 printed as 1,122.08
@@ -168,18 +171,20 @@ def _alter_cell(path: Path, report_id: str, table_no: int, code: str | None, hea
 
 ALTERATIONS = [
     # (report, table, code, column header, the failures expected: (check_name, subject))
+    # and the line a narrative figure quoting the altered cell names (its narrative findings say nothing else)
     pytest.param("jiaozuo-2024", 3, "2010302", "项目支出",
-                 {("row_total", "03 2010302"), ("rollup_kuan", "03 20103 project")}, id="03-xiang"),
+                 {("row_total", "03 2010302"), ("rollup_kuan", "03 20103 project")}, None, id="03-xiang"),
     pytest.param("sanmenxia-2024", 6, "30102", "决算数",
-                 {("rollup_class", "06 301")}, id="06-line"),
+                 {("rollup_class", "06 301")}, None, id="06-line"),
     pytest.param("jiaozuo-2024", 9, None, "决算数/公务接待费",
-                 {("three_public_total", "09 actual total")}, id="09-cell"),
+                 {("three_public_total", "09 actual total")}, "09 reception", id="09-cell"),
 ]
 
 
-@pytest.mark.parametrize("report_key, table_no, code, header, expected_failures", ALTERATIONS)
+@pytest.mark.parametrize("report_key, table_no, code, header, expected_failures, narrative_line", ALTERATIONS)
 def test_altered_amount_is_reported_at_that_subject_only(
-    report_key, table_no, code, header, expected_failures, golden, golden_raw, golden_checked, tmp_path
+    report_key, table_no, code, header, expected_failures, narrative_line, golden, golden_raw, golden_checked,
+    tmp_path
 ):
     report_id = golden[report_key].report_id
     raw = tmp_path / "altered_raw.duckdb"
@@ -189,16 +194,20 @@ def test_altered_amount_is_reported_at_that_subject_only(
 
     summary = run_checks(path)
 
-    assert {(f.report_id, f.check_name, f.subject) for f in summary.failures} == {
+    narrative = [f for f in summary.failures + summary.warnings if f.check_name.startswith("narrative_")]
+    assert all(f.report_id == report_id and f.subject.startswith(f"{narrative_line} ") for f in narrative), narrative
+    assert bool(narrative) == (narrative_line is not None)
+    tables = [f for f in summary.failures if not f.check_name.startswith("narrative_")]
+    assert {(f.report_id, f.check_name, f.subject) for f in tables} == {
         (report_id, c, s) for c, s in expected_failures
     }, format_checks(summary)
-    assert summary.checks_failed == len(expected_failures) and not summary.ok
-    assert summary.warnings == []
+    assert len(tables) == len(expected_failures) and not summary.ok
+    assert [f for f in summary.warnings if not f.check_name.startswith("narrative_")] == []
     assert summary.failed_reports == [report_id]
 
-    # the difference moved by exactly the alteration; every other comparison is unchanged
-    before = {(r[0], r[1], r[3]): r for r in _results(golden_checked[0])}
-    after = {(r[0], r[1], r[3]): r for r in _results(path)}
+    # the difference moved by exactly the alteration; every other comparison of the tables is unchanged
+    before = {(r[0], r[1], r[3]): r for r in _results(golden_checked[0]) if not r[1].startswith("narrative_")}
+    after = {(r[0], r[1], r[3]): r for r in _results(path) if not r[1].startswith("narrative_")}
     assert before.keys() == after.keys()
     changed = {k for k in after if after[k][6] != before[k][6]}
     assert changed == {(report_id, c, s) for c, s in expected_failures}
@@ -279,20 +288,21 @@ def tolerance_warehouse(golden_raw, tmp_path_factory):
         con.execute(
             "create table marts.fct_functional (report_id varchar, table_no integer, func_code varchar, "
             "func_level varchar, func_name varchar, measure varchar, measure_zh varchar, "
-            "amount decimal(18,2), amount_yuan decimal(20,2), page integer)"
+            "amount decimal(18,2), amount_yuan decimal(20,2), page integer, unit varchar)"
         )
         con.execute(
             "create table marts.fct_economic (report_id varchar, econ_code varchar, econ_level varchar, "
-            "econ_name varchar, expense_group varchar, amount decimal(18,2), amount_yuan decimal(20,2), page integer)"
+            "econ_name varchar, expense_group varchar, amount decimal(18,2), amount_yuan decimal(20,2), page integer, "
+            "unit varchar)"
         )
         con.execute(
             "create table marts.fct_summary (report_id varchar, table_no integer, side varchar, line_no integer, "
             "item_zh varchar, line_code varchar, func_class_code varchar, measure varchar, measure_zh varchar, "
-            "amount decimal(18,2), amount_yuan decimal(20,2), page integer)"
+            "amount decimal(18,2), amount_yuan decimal(20,2), page integer, unit varchar)"
         )
         con.execute(
             "create table marts.fct_three_public (report_id varchar, stage varchar, item varchar, "
-            "item_zh varchar, amount decimal(18,2), amount_yuan decimal(20,2), page integer)"
+            "item_zh varchar, amount decimal(18,2), amount_yuan decimal(20,2), page integer, unit varchar)"
         )
         cases = {}
         for n in (1, 2, 3, 4, 5, 7, 10, 13):
@@ -304,17 +314,18 @@ def tolerance_warehouse(golden_raw, tmp_path_factory):
                 con.execute("insert into marts.dim_report values (?, 2024, 'loaded')", [rid])
                 con.execute("insert into raw.reports (report_id, source_file, sha256, fiscal_year) "
                             "values (?, ?, ?, 2024)", [rid, f"{rid}.pdf", rid])
-                con.execute("insert into marts.fct_economic values (?, '301', '类', ?, '人员经费', ?, null, null)",
+                con.execute("insert into marts.fct_economic values (?, '301', '类', ?, '人员经费', ?, null, null, null)",
                             [rid, class_name, str(total)])
                 con.executemany(
-                    "insert into marts.fct_economic values (?, ?, '款', ?, '人员经费', 10.01, null, null)",
+                    "insert into marts.fct_economic values (?, ?, '款', ?, '人员经费', 10.01, null, null, null)",
                     [[rid, code, name] for code, name in kuan[:n]],
                 )
     finally:
         con.close()
     outcome = run_dbt(path, target_path=tmp / "target", log_path=tmp / "logs",
                       select=["resource_type:seed", "+int_report_seed_years", "stg_juesuan__report_tables",
-                              "path:models/checks"],
+                              "stg_juesuan__narrative_sentences", "stg_juesuan__narrative_claims",
+                              "int_narrative_table_lines", "int_narrative_figures", "path:models/checks"],
                       indirect_selection="cautious")
     assert outcome.models_failed == 0 and outcome.error is None, format_dbt(outcome)
     return path, cases

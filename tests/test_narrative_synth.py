@@ -12,7 +12,7 @@ import reportlab.rl_config
 from ingest.read.document import Document
 from ingest.read.narrative import narrative_pages, read_narrative
 from synth.model import random_report
-from synth.narrative import ERRORS, LINE_LABELS, write_narrative
+from synth.narrative import ERRORS, ROW_KEYS, write_narrative
 from synth.render import render
 
 
@@ -113,7 +113,7 @@ def _finding_subject(claim, report) -> str:
         code = rows[0].code
     if code:
         return f"{claim.table_hint} {code}"
-    return f"{claim.table_hint} {LINE_LABELS[claim.measure]}"
+    return f"{claim.table_hint} {ROW_KEYS[(claim.table_hint, claim.measure)]}"
 
 
 @pytest.mark.parametrize("layout,seed,unit,errors", [c for c in CASES if c[3]])

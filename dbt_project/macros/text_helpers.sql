@@ -85,3 +85,10 @@
         ) as code_pieces,
         min(case when role = 'name' then text_squashed end) as name_printed
 {%- endmacro %}
+
+{#- The decimal places a figure is printed with: '1,642.78' -> 2, '100' -> 0, '2.1' -> 1; NULL when there is
+    no spelling. The rounding checks of the narrative compare at this precision. -#}
+{% macro printed_places(text_expr) -%}
+    case when {{ text_expr }} is not null
+         then coalesce(length(nullif(regexp_extract({{ text_expr }}, '\.([0-9]+)$', 1), '')), 0) end
+{%- endmacro %}

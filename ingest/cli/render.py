@@ -37,6 +37,8 @@ def format_checks(summary, *, max_lines: int = 50) -> str:
         label = summary.report_labels.get(f.report_id, f.report_id)
         if f.check_name.endswith(("_known", "_matches")):
             detail = "not in the classification seed" if f.check_name.endswith("_known") else "name differs from the seed"
+        elif f.check_name.startswith("narrative_"):
+            detail = _narrative_detail(f)
         else:
             detail = f"printed {f.observed}, expected {f.expected} (off by {f.observed - f.expected})"
         where = f" (page {f.page})" if getattr(f, "page", None) else ""
@@ -46,6 +48,23 @@ def format_checks(summary, *, max_lines: int = 50) -> str:
     if summary.docs_index is not None:
         lines.append(f"  data docs: {summary.docs_index}")
     return "\n".join(lines)
+
+
+_RELATIONS = {1: "大于", 0: "等于", -1: "小于"}
+
+
+def _narrative_detail(f) -> str:
+    """What a narrative finding compares, back in the figure's terms: the comparison columns are in 元 for
+    money and in hundredths of a percent for shares and rates, a relation word is 1 / 0 / -1."""
+    aspect = f.subject.split(" (claim", 1)[0]
+    if aspect.endswith(" relation"):
+        return (f"states 决算{_RELATIONS.get(int(f.observed), '?')}预算, "
+                f"the figures say {_RELATIONS.get(int(f.expected), '?')}")
+    if aspect.endswith((" share", " rate")):
+        if f.check_name == "narrative_yoy" and f.expected == 0:
+            return f"states {f.observed / 100}% from a previous year of 0"
+        return f"states {f.observed / 100}%, the tables give {f.expected / 100}%"
+    return f"states {f.observed} 元, the tables give {f.expected} 元"
 
 
 def format_runs(runs: list[dict]) -> str:

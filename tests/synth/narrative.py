@@ -23,9 +23,11 @@ word the opposite of the numbers (narrative_budget_final); ``zero_base`` a previ
 """
 from __future__ import annotations
 
+import csv
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
@@ -36,14 +38,11 @@ from .model import Report
 ERRORS = ("amount", "share", "rate", "relation", "zero_base")
 CHECKS = {"amount": "narrative_amount", "share": "narrative_share", "rate": "narrative_budget_final",
           "relation": "narrative_budget_final", "zero_base": "narrative_yoy"}
-# the line a measure names in the subject of a finding: "03 基本支出", "01 总计"
-LINE_LABELS = {"grand_total": "总计", "total_income": "收入合计", "total_expenditure": "支出合计", "total": "合计",
-               "basic": "基本支出", "project": "项目支出", "business_expenditure": "经营支出",
-               "fiscal_appropriation": "财政拨款收入", "higher_level_subsidy": "上级补助收入", "service_income": "事业收入",
-               "business_income": "经营收入", "affiliate_remittance": "附属单位上缴收入", "other_income": "其他收入",
-               "personnel": "人员经费", "public": "公用经费", "overseas_travel": "因公出国（境）费",
-               "vehicles": "公务用车购置及运行维护费", "vehicle_purchase": "公务用车购置费",
-               "vehicle_operation": "公务用车运行维护费", "reception": "公务接待费"}
+# the line a measure names in the subject of a finding, after the table code ("03 合计 basic", "01 总计"):
+# the warehouse's own vocabulary, the seed narrative_measures
+_SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "narrative_measures.csv"
+with open(_SEED, newline="", encoding="utf-8") as _f:
+    ROW_KEYS = {(r["table_code"], r["measure"]): r["row_key"] for r in csv.DictReader(_f) if r["table_code"]}
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 REASONS = ["年中追加预算", "人员变动", "项目按进度支付", "厉行节约，压减一般性支出", "部分项目延期实施", "年中调整预算"]
@@ -79,7 +78,7 @@ class Planted:
 
     kind: str                   # amount share rate relation zero_base
     check: str
-    subject: str                # table and code or line: "05 2010301", "01 总计", "03 基本支出"
+    subject: str                # table and code or line: "05 2010301", "01 总计", "03 合计 basic"
     stated: str
     expected: str
     statement: Stated = None
@@ -577,10 +576,11 @@ def write_narrative(report: Report, *, errors=(), seed: int | None = None) -> Na
 
 # ====================================================================== errors
 def finding_subject(st: Stated) -> str:
-    """The subject a check names in its finding: table and code ("05 2010301") or line ("03 基本支出")."""
+    """The subject a check names in its finding, up to the figure it compares: table and code
+    ("05 2010301") or line ("03 合计 basic", "01 总计")."""
     if st.func_code:
         return f"{st.table} {st.func_code}"
-    return f"{st.table} {LINE_LABELS.get(st.measure, st.subject)}"
+    return f"{st.table} {ROW_KEYS[(st.table, st.measure)]}"
 
 
 def _plant(doc: NarrativeDoc, w: _Writer, rng: random.Random, errors, amounts, shares, items) -> None:

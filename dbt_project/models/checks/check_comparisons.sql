@@ -17,6 +17,8 @@ unioned as (
     select * from {{ ref('check_three_public') }}
     union all
     select * from {{ ref('check_codes') }}
+    union all
+    select * from {{ ref('check_narrative') }}
 
 ),
 

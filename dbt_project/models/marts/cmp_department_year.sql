@@ -77,6 +77,48 @@ three_public as (
 
 ),
 
+general_budget as (
+
+    -- 公开05表's 合计 (一般公共预算财政拨款支出)
+    select report_id, max(amount_yuan) as general_budget_expenditure_yuan
+    from {{ ref('fct_functional') }}
+    where table_no = 5 and func_level = '合计' and measure = 'total'
+    group by report_id
+
+),
+
+budget_execution as (
+
+    -- the 年初预算 of 一般公共预算财政拨款支出 as the narrative states it (its first statement)
+    select report_id, arg_min(budget_yuan, claim_no) as general_budget_budget_yuan
+    from {{ ref('fct_budget_execution') }}
+    where table_no = 5 and func_level = '合计' and budget_yuan is not null
+    group by report_id
+
+),
+
+prior_year as (
+
+    -- the previous year's 收支总计 (01) and 一般公共预算财政拨款支出 (05) as the narrative states them
+    select
+        report_id,
+        arg_min(prior_yuan, claim_no) filter (where subject_key = '01 总计') as prior_grand_total_yuan,
+        arg_min(prior_yuan, claim_no) filter (where subject_key = '05 合计') as prior_general_budget_expenditure_yuan
+    from {{ ref('fct_prior_year') }}
+    where prior_yuan is not null
+    group by report_id
+
+),
+
+grand_totals as (
+
+    select report_id, max(amount_yuan) as grand_total_yuan
+    from {{ ref('fct_summary') }}
+    where table_no = 1 and line_code = 'grand_total' and side = 'income'
+    group by report_id
+
+),
+
 joined as (
 
     select
@@ -97,12 +139,21 @@ joined as (
         three_public.three_public_budget_yuan,
         three_public.three_public_actual_yuan,
         summary_lines.opening_balance_yuan,
-        summary_lines.closing_balance_yuan
+        summary_lines.closing_balance_yuan,
+        grand_totals.grand_total_yuan,
+        general_budget.general_budget_expenditure_yuan,
+        budget_execution.general_budget_budget_yuan,
+        prior_year.prior_grand_total_yuan,
+        prior_year.prior_general_budget_expenditure_yuan
     from reports
     left join functional_totals on functional_totals.report_id = reports.report_id
     left join summary_lines on summary_lines.report_id = reports.report_id
     left join economic_groups on economic_groups.report_id = reports.report_id
     left join three_public on three_public.report_id = reports.report_id
+    left join grand_totals on grand_totals.report_id = reports.report_id
+    left join general_budget on general_budget.report_id = reports.report_id
+    left join budget_execution on budget_execution.report_id = reports.report_id
+    left join prior_year on prior_year.report_id = reports.report_id
 
 )
 
@@ -128,5 +179,16 @@ select
     ---------- shares (fractions)
     cast(fiscal_appropriation_yuan / nullif(total_income_yuan, 0) as decimal(9, 4)) as fiscal_appropriation_share,
     cast(project_yuan / nullif(total_expenditure_yuan, 0) as decimal(9, 4)) as project_share,
-    cast(personnel_yuan / nullif(personnel_yuan + operating_yuan, 0) as decimal(9, 4)) as personnel_share
+    cast(personnel_yuan / nullif(personnel_yuan + operating_yuan, 0) as decimal(9, 4)) as personnel_share,
+    ---------- budget execution and the previous year, as the narrative states them (第三部分)
+    cast(grand_total_yuan as decimal(20, 2)) as grand_total_yuan,
+    cast(general_budget_expenditure_yuan as decimal(20, 2)) as general_budget_expenditure_yuan,
+    cast(general_budget_budget_yuan as decimal(20, 2)) as general_budget_budget_yuan,
+    cast(general_budget_expenditure_yuan / nullif(general_budget_budget_yuan, 0) as decimal(9, 4))
+        as general_budget_execution,
+    cast(prior_grand_total_yuan as decimal(20, 2)) as prior_grand_total_yuan,
+    cast(grand_total_yuan / nullif(prior_grand_total_yuan, 0) as decimal(18, 4)) as grand_total_change_ratio,
+    cast(prior_general_budget_expenditure_yuan as decimal(20, 2)) as prior_general_budget_expenditure_yuan,
+    cast(general_budget_expenditure_yuan / nullif(prior_general_budget_expenditure_yuan, 0) as decimal(18, 4))
+        as general_budget_expenditure_change_ratio
 from joined

@@ -59,10 +59,12 @@ class Claim:
     unit_inferred: bool = False             # % left out in print (占72.23；)
     # budget_final
     budget: Decimal | None = None           # 年初预算 (or the only budget printed)
+    budget_text: str | None = None          # its spelling (the printed decimals decide the rounding checks)
     budget_label: str | None = None         # 年初预算 / 全年预算 / 预算 / 预算数 as printed
     budget_full: Decimal | None = None      # 全年预算 / 调整预算 when printed beside 年初预算
     final: Decimal | None = None            # 支出决算 / 执行数
     rate: Decimal | None = None             # budget_final: completion rate; yoy: the rate of change
+    rate_text: str | None = None            # its spelling: 95.89, 100, 2.1
     rate_basis: str | None = None           # budget_final: 完成 …的 (年初预算 / 全年预算 / 预算)
     relation: str | None = None             # 大于 小于 等于 持平 (normalised)
     relation_text: str | None = None        # the words as printed: 基本持平, 无差异, 存在差异 …
@@ -351,18 +353,18 @@ def _budget_final(s: Sentence, ctx: _Context, table, budgets: list[_Role], final
     if final is None and rate is None and len(budgets) == 1:
         b = budgets[0]
         return _base(s, "amount", subject, b.fig, **hints, measure_zh=b.word,
-                     budget=b.fig.value, budget_label=b.word)
+                     budget=b.fig.value, budget_text=b.fig.text, budget_label=b.word)
     if not budgets and rate is None:
         return _base(s, "amount", subject, final.fig, **hints, final=final.fig.value)
     plain = next((b for b in budgets if b.word in ("年初预算", "预算", "年度预算")), budgets[0] if budgets else None)
     full = next((b for b in budgets if b is not plain and b.word in ("全年预算", "调整预算")), None)
     kw = dict(hints)
     if plain is not None:
-        kw.update(budget=plain.fig.value, budget_label=plain.word)
+        kw.update(budget=plain.fig.value, budget_text=plain.fig.text, budget_label=plain.word)
     if full is not None:
         kw.update(budget_full=full.fig.value)
     if rate is not None:
-        kw.update(rate=rate.fig.value, rate_basis=rate.word or None)
+        kw.update(rate=rate.fig.value, rate_text=rate.fig.text, rate_basis=rate.word or None)
     if final is None:
         return _unresolved(s, first, "budget figures and a completion rate without the final figure")
     kw.update(final=final.fig.value)
@@ -400,11 +402,12 @@ def _yoy(s: Sentence, ctx: _Context, table, change: _Role | None, rate: _Role | 
     hints = _hints(subject, table, s)
     if change is None:
         return _base(s, "yoy", subject, None, **hints, page=s.page_at(rate.fig.start), rate=rate.fig.value,
+                     rate_text=rate.fig.text,
                      direction=direction, compared_with=compared, current=current, unit="%",
                      unit_inferred=rate.fig.unit_inferred, offsets=(rate.fig.start,))
     kw = dict(hints, change=change.fig.value, direction=direction, compared_with=compared, current=current)
     if rate is not None:
-        kw.update(rate=rate.fig.value, offsets=(change.fig.start, rate.fig.start))
+        kw.update(rate=rate.fig.value, rate_text=rate.fig.text, offsets=(change.fig.start, rate.fig.start))
     return _base(s, "yoy", subject, change.fig, **kw)
 
 

@@ -324,36 +324,55 @@ def _heading_only(text: str) -> bool:
 # ---------------------------------------------------------------------------------------------------- sentences
 def sentences(pages: list[PageText]) -> tuple[list[Part], list[Sentence]]:
     """The narrative parts of a report and their sentences, in reading order."""
-    parts, out = [], []
-    paragraph_no = 0
+    parts, paras = [], []
     lines = all_lines(pages)
     for part, first, end in find_parts(lines):
         parts.append(part)
-        section = ("", "")
-        subsection = ("", "")
-        item = ""
-        for para in paragraphs(body_lines(pages, lines[first:end]), part):
-            paragraph_no += 1
-            for piece, heading in _split_heading(para):
-                text = piece.text
-                if heading:
-                    m = SECTION_LABEL.match(text)
-                    if m:
-                        section = (m.group(1), _title(text[m.end():]))
-                        subsection = ("", "")
-                    else:
-                        m = SUBSECTION_LABEL.match(text)
-                        subsection = (m.group(1), _title(text[m.end():]))
-                    item = ""
+        paras += paragraphs(body_lines(pages, lines[first:end]), part)
+    return parts, _numbered(paras)
+
+
+def text_sentences(part: Part, paragraphs_text: list[str]) -> list[Sentence]:
+    """The sentences of a part given as paragraphs of plain text (a report's published text has no pages:
+    every sentence's page is None), numbered as ``sentences`` numbers those of a PDF."""
+    paras = []
+    for text in paragraphs_text:
+        para = _Para(part=part)
+        para.text, para.marks = text, [(0, None)]
+        paras.append(para)
+    return _numbered(paras)
+
+
+def _numbered(paras: list[_Para]) -> list[Sentence]:
+    """Paragraphs (in reading order, each with its part) cut into sentences with their section, subsection
+    and list item."""
+    out: list[Sentence] = []
+    current: Part | None = None
+    section = subsection = ("", "")
+    item = ""
+    for paragraph_no, para in enumerate(paras, 1):
+        if para.part is not current:
+            current, section, subsection, item = para.part, ("", ""), ("", ""), ""
+        for piece, heading in _split_heading(para):
+            text = piece.text
+            if heading:
+                m = SECTION_LABEL.match(text)
+                if m:
+                    section = (m.group(1), _title(text[m.end():]))
+                    subsection = ("", "")
                 else:
-                    m = ITEM_LABEL.match(text)
-                    if m:
-                        item = m.group(1) or m.group(2) or m.group(3)
-                for start, stop in ([(0, len(text))] if heading else _sentence_spans(text)):
-                    s = piece.slice(start, stop)
-                    out.append(Sentence(len(out) + 1, paragraph_no, part.number, section[0], section[1],
-                                        subsection[0], subsection[1], item, heading, s.text, tuple(s.marks)))
-    return parts, out
+                    m = SUBSECTION_LABEL.match(text)
+                    subsection = (m.group(1), _title(text[m.end():]))
+                item = ""
+            else:
+                m = ITEM_LABEL.match(text)
+                if m:
+                    item = m.group(1) or m.group(2) or m.group(3)
+            for start, stop in ([(0, len(text))] if heading else _sentence_spans(text)):
+                s = piece.slice(start, stop)
+                out.append(Sentence(len(out) + 1, paragraph_no, current.number, section[0], section[1],
+                                    subsection[0], subsection[1], item, heading, s.text, tuple(s.marks)))
+    return out
 
 
 def _title(text: str) -> str:
