@@ -48,6 +48,36 @@ tables as (
 
 ),
 
+-- a report of which no line of text was read (a warehouse written from golden tables, say): the checks
+-- that read the text cannot run
+textless as (
+
+    select report_id from reports
+    where report_id not in (select distinct report_id from lines)
+
+),
+
+text_not_run as (
+
+    select
+        t.report_id,
+        c.check_name,
+        cast(null as integer) as table_no,
+        'text' as subject,
+        cast(null as integer) as expected,
+        cast(null as integer) as observed,
+        0 as tolerance,
+        cast(null as integer) as page,
+        'not run: no printed text was read from the report (raw.text_lines has none of its lines)' as message,
+        cast(null as varchar) as printed_value,
+        cast(null as varchar) as expected_value,
+        cast(null as varchar) as row_severity,
+        false as evaluated
+    from textless as t
+    cross join (values ('empty_table_note'), ('placeholder_text'), ('fiscal_year_consistent')) as c(check_name)
+
+),
+
 ---------- table_present
 
 table_present as (
@@ -62,8 +92,9 @@ table_present as (
         0 as tolerance,
         case when is_printed then first_page when none_text is not null then none_page else listed_page end as page,
         case
-            when is_printed then table_code || ' ' || title_zh || ': printed on page'
-                || case when last_page > first_page then 's ' || first_page || '–' || last_page else ' ' || first_page end
+            when is_printed then table_code || ' ' || title_zh || ': printed'
+                || case when last_page > first_page then ' on pages ' || first_page || '–' || last_page
+                        else coalesce(' on page ' || first_page, '') end
                 || case when is_empty then ' (empty)' else '' end
             when none_text is not null then table_code || ' ' || standard_title_zh
                 || ' is not printed; the text states on page ' || none_page || ' that it does not apply: “' || none_text || '”'
@@ -99,7 +130,7 @@ empty_table_note as (
                 || note_page || '): “' || note_text || '”'
             when none_text is not null then table_code || ' ' || title_zh || ' is printed empty; the text says why (page '
                 || none_page || '): “' || none_text || '”'
-            else table_code || ' ' || title_zh || ' (page ' || first_page || ') is printed without data and without a note '
+            else table_code || ' ' || title_zh || coalesce(' (page ' || first_page || ')', '') || ' is printed without data and without a note '
                 || '(本表无数据) on its page or a sentence of the text saying there is nothing to report'
         end as message,
         coalesce(note_text, none_text, 'no note') as printed_value,
@@ -107,7 +138,7 @@ empty_table_note as (
         cast(null as varchar) as row_severity,
         true as evaluated
     from tables
-    where is_printed and is_empty
+    where is_printed and is_empty and report_id not in (select report_id from textless)
 
 ),
 
@@ -171,6 +202,7 @@ placeholder_clean as (
     left join lines as l
         on l.report_id = r.report_id
     where r.report_id not in (select report_id from placeholder_lines)
+      and r.report_id not in (select report_id from textless)
     group by r.report_id
 
 ),
@@ -233,7 +265,7 @@ department_consistent as (
         case when is_same then 1 else 0 end as observed,
         0 as tolerance,
         page,
-        {{ check_table_label('table_no') }} || ' ' || place || ' (page ' || page || ') names “' || printed || '”'
+        {{ check_table_label('table_no') }} || ' ' || place || coalesce(' (page ' || page || ')', '') || ' names “' || printed || '”'
             || case when is_same then ', the report''s department'
                     when printed_core = report_core then ': the same department at another level or of another region than the report''s “'
                         || department || '”'
@@ -346,7 +378,7 @@ toc_consistent as (
         0 as tolerance,
         listed_page as page,
         'the 目录 (page ' || listed_page || ') lists “' || listed_text || '”'
-            || case when is_printed then ', printed on page ' || first_page
+            || case when is_printed then coalesce(', printed on page ' || first_page, ', printed')
                     else ', but the report does not print ' || table_code || ' ' || standard_title_zh end as message,
         listed_text as printed_value,
         table_code || ' ' || standard_title_zh || ' printed' as expected_value,
@@ -403,11 +435,12 @@ three_public_vs_economic as (
               + case when t.amount is not null then 0.005 * case t.unit when '万元' then 10000 else 1 end else 0 end)
              * 100) / 100 as tolerance,
         e.page,
-        '06 ' || e.econ_code || ' ' || e.econ_name || ' (page ' || e.page || ', basic expenditure): ' || e.amount || ' ' || e.unit
+        '06 ' || e.econ_code || ' ' || coalesce(e.econ_name, '') || coalesce(' (page ' || e.page || ', basic expenditure)', ' (basic expenditure)')
+            || ': ' || e.amount || ' ' || coalesce(e.unit, '')
             || case when e.amount_yuan - coalesce(t.amount_yuan, 0) > 0
                     then ' is more than the whole 三公 ' || coalesce(t.item_zh, item_names.item_zh) || ' actually spent in 09'
                         || coalesce(' (page ' || t.page || ')', '') || ': '
-                        || coalesce(t.amount || ' ' || t.unit, 'blank') || ' (basic and project expenditure of all 一般公共预算财政拨款)'
+                        || coalesce(t.amount || ' ' || coalesce(t.unit, ''), 'blank') || ' (basic and project expenditure of all 一般公共预算财政拨款)'
                     else ', within the 三公 ' || coalesce(t.item_zh, item_names.item_zh) || ' of 09: '
                         || coalesce(t.amount || ' ' || t.unit, 'blank') end as message,
         e.amount || ' ' || e.unit as printed_value,
@@ -438,9 +471,10 @@ three_public_vs_empty as (
         e.amount_yuan as observed,
         ceil(0.005 * case e.unit when '万元' then 10000 else 1 end * 100) / 100 as tolerance,
         e.page,
-        '06 ' || e.econ_code || ' ' || e.econ_name || ' (page ' || e.page || ', basic expenditure): ' || e.amount || ' ' || e.unit
-            || case when e.amount_yuan > 0 then ', but 09 (page ' || t.first_page || ') is printed without any 三公 spending'
-                    else ', and 09 (page ' || t.first_page || ') is printed without any 三公 spending' end as message,
+        '06 ' || e.econ_code || ' ' || coalesce(e.econ_name, '') || coalesce(' (page ' || e.page || ', basic expenditure)', ' (basic expenditure)')
+            || ': ' || e.amount || ' ' || coalesce(e.unit, '')
+            || case when e.amount_yuan > 0 then ', but 09' else ', and 09' end
+            || coalesce(' (page ' || t.first_page || ')', '') || ' is printed without any 三公 spending' as message,
         e.amount || ' ' || e.unit as printed_value,
         '0 (09 is printed empty)' as expected_value,
         cast(null as varchar) as row_severity,
@@ -468,6 +502,8 @@ unioned as (
     select * from fiscal_years
     union all by name
     select * from fiscal_year_unknown
+    union all by name
+    select * from text_not_run
     union all by name
     select * from toc_consistent
     union all by name
