@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -96,31 +95,9 @@ def _texts(svg: str) -> list[str]:
     return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
 
 
-def _build(tmp_path_factory, pdfs: list[Path]) -> Path:
-    from click.testing import CliRunner
-
-    from ingest.cli import cli
-
-    inbox = tmp_path_factory.mktemp("notebook_inbox")
-    for pdf in pdfs:
-        shutil.copyfile(pdf, inbox / pdf.name)
-    path = tmp_path_factory.mktemp("notebook_built") / "warehouse.duckdb"
-    result = CliRunner().invoke(cli, ["build", "--warehouse", str(path), str(inbox)])
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    return path
-
-
 @pytest.fixture(scope="module")
 def executed(sample_warehouse):
     return _execute(sample_warehouse)
-
-
-@pytest.fixture(scope="module")
-def putuo_warehouse(tmp_path_factory, samples_dir, real_dir) -> Path:
-    """The samples and the two Putuo final accounts (not the budget report beside them)."""
-    pdfs = sorted(samples_dir.glob("*.pdf")) + [real_dir / "putuo-finance-2024.pdf",
-                                                real_dir / "putuo-social-work-2024.pdf"]
-    return _build(tmp_path_factory, pdfs)
 
 
 @pytest.fixture(scope="module")

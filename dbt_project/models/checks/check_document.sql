@@ -34,7 +34,7 @@ lines as (
         *,
         -- the line's kind as people say it, and the subject of a check of one line
         replace(kind, '_', ' ') as kind_label,
-        case when kind in ('title', 'department_line', 'year_line', 'note') and table_no is not null
+        case when kind in ('title', 'department_line', 'year_line', 'note', 'table_text') and table_no is not null
              then {{ check_table_label('table_no') }} || ' ' else '' end
             || replace(kind, '_', ' ') || ' p' || page || '.' || line_no as line_subject,
         'page ' || page || ', ' || replace(kind, '_', ' ') || ' “' || trim(text) || '”' as quoted
