@@ -210,6 +210,21 @@ def test_real_and_sample_reports_have_no_error_level_document_finding(putuo_ware
                         "putuo-finance-2024.pdf": "passed", "putuo-social-work-2024.pdf": "warnings"}
 
 
+def test_the_contents_of_every_unaltered_report_list_its_nine_tables(putuo_warehouse):
+    """raw.contents: the 目录 read row by row (a wrapped entry joined), each table entry with its table."""
+    rows = _rows(putuo_warehouse, """
+        select f.source_file, list(c.table_no order by c.entry_no) filter (where c.table_no is not null),
+               count(*) filter (where c.part_no is null), max(c.text) filter (where c.entry_no = 14)
+        from raw.contents c join raw.reports f using (report_id) group by f.source_file""")
+    tables = {r[0]: r[1] for r in rows}
+    assert tables["putuo-finance-2024.pdf"] == [1, 2, 3, 4, 5, 6, 9, 7, 8]  # 三公 is seventh in Putuo
+    assert tables["jiaozuo-2024.pdf"] == tables["sanmenxia-2024.pdf"] == list(range(1, 10))
+    assert sorted(tables["putuo-social-work-2024.pdf"]) == list(range(1, 10))
+    assert all(r[2] == 0 for r in rows)  # every entry is under a part
+    wrapped = [r[3] for r in rows if r[0] == "putuo-social-work-2024.pdf"]
+    assert wrapped == ["第三部分 中共上海市普陀区委社会工作部2024年度部门决算情况说明"]
+
+
 # ----------------------------------------------------------------------------------- juesuan audit
 
 

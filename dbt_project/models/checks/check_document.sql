@@ -426,7 +426,7 @@ three_public_vs_economic as (
     select
         e.report_id,
         'three_public_vs_economic' as check_name,
-        6 as table_no,
+        {{ table_of_family('economic') }} as table_no,
         '06 ' || e.econ_code as subject,
         least(e.amount_yuan, coalesce(t.amount_yuan, 0)) as expected,
         e.amount_yuan as observed,
@@ -465,7 +465,7 @@ three_public_vs_empty as (
     select
         e.report_id,
         'three_public_vs_economic' as check_name,
-        6 as table_no,
+        {{ table_of_family('economic') }} as table_no,
         '06 ' || e.econ_code as subject,
         least(e.amount_yuan, 0) as expected,
         e.amount_yuan as observed,
@@ -481,7 +481,7 @@ three_public_vs_empty as (
         true as evaluated
     from economic_items as e
     inner join tables as t
-        on t.report_id = e.report_id and t.table_no = 9 and t.is_printed
+        on t.report_id = e.report_id and t.table_no = {{ table_of_family('three_public') }} and t.is_printed
     where e.report_id not in (select report_id from three_public_units)
 
 ),
