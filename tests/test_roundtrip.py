@@ -70,6 +70,22 @@ def test_the_build_passes_every_check(corpus):
     assert "0 failed" in result.output
 
 
+def test_no_document_check_raises_an_error(corpus):
+    """Generated reports are whole and consistent documents: no table missing, no placeholder, their own
+    department and year, 06's 三公 items within 09's actuals."""
+    warehouse, reports, _ = corpus
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        errors = con.execute("select d.source_file, r.check_name, r.subject, r.message from quality.check_results r "
+                             "join marts.dim_report d using (report_id) "
+                             "where r.family = 'document' and r.severity = 'error' and not r.passed").fetchall()
+        ran = con.execute("select count(distinct report_id) from quality.check_results "
+                          "where check_name = 'table_present' and passed").fetchone()[0]
+    finally:
+        con.close()
+    assert errors == [] and ran == len(reports)
+
+
 @pytest.mark.parametrize("layout,seed,unit", CASES)
 def test_every_generated_amount_comes_back_exactly(corpus, layout, seed, unit):
     warehouse, reports, _ = corpus

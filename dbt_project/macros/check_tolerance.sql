@@ -46,15 +46,23 @@
     family and severity, which check_comparisons' not_null tests reject. `page` is the PDF page of the
     subject (an expression of `unioned`; by default the first page of the subject's table), and `message`
     says in words what was printed and what the other cells imply (an expression of `unioned`; by default
-    check_comparisons words it from the amounts).
+    check_comparisons words it from the amounts). `printed_value` and `expected_value` are the same in the
+    report's words for people (default: check_comparisons prints the amounts), `severity` overrides the
+    catalogue's for a row (a check whose severity depends on where the text is printed: the catalogue gives
+    the higher one), and `evaluated` is false for a check that could not run (its message says why).
 -#}
-{% macro check_comparison_select(suite, table_no='unioned.table_no', tolerance=none, page=none, message=none) -%}
+{% macro check_comparison_select(suite, table_no='unioned.table_no', tolerance=none, page=none, message=none,
+                                 printed_value=none, expected_value=none, severity=none, evaluated=none) -%}
 select
     unioned.report_id,
     catalog.family,
     '{{ suite }}' as suite,
     unioned.check_name,
+    {%- if severity is none %}
     catalog.severity,
+    {%- else %}
+    case when catalog.check_name is not null then coalesce({{ severity }}, catalog.severity) end as severity,
+    {%- endif %}
     cast({{ table_no }} as integer) as table_no,
     unioned.subject,
     cast(unioned.expected as decimal(18, 2)) as expected,
@@ -68,7 +76,9 @@ select
     cast(unioned.n_addends as integer) as n_addends,
     cast({{ page if page is not none else 'null' }} as integer) as page,
     cast({{ message if message is not none else 'null' }} as varchar) as message,
-    true as evaluated
+    cast({{ evaluated if evaluated is not none else 'true' }} as boolean) as evaluated,
+    cast({{ printed_value if printed_value is not none else 'null' }} as varchar) as printed_value,
+    cast({{ expected_value if expected_value is not none else 'null' }} as varchar) as expected_value
 from unioned
 left join {{ ref('check_catalog') }} as catalog
     on catalog.suite = '{{ suite }}'
@@ -90,9 +100,10 @@ left join {{ ref('check_catalog') }} as catalog
         '{{ "%02d" % summary_table }} ' || coalesce(s.func_class_code, f.func_code) || '{{ subject_suffix }}' as subject,
         {{ check_amount('f.amount') }} as expected,
         {{ check_amount('s.amount') }} as observed,
-        (f.amount is not null)::int as n_addends
+        (f.amount is not null)::int as n_addends,
+        s.page
     from (
-        select report_id, func_class_code, amount
+        select report_id, func_class_code, amount, page
         from summary
         where table_no = {{ summary_table }} and side = 'expenditure' and measure = '{{ summary_measure }}'
           and func_class_code is not null

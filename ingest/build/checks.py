@@ -70,14 +70,17 @@ class CheckFailure(NamedTuple):
     observed: Decimal
     page: int | None = None
     message: str | None = None
+    family: str | None = None  # tables, document or narrative
 
 
 @dataclass
 class CheckSummary:
-    """What :func:`run_checks` found. ``failures`` are the failed error-level checks only."""
+    """What :func:`run_checks` found. ``failures`` are the failed error-level checks only; ``checks_run``
+    counts the checks that ran, ``checks_not_run`` those that could not (a table they need is missing)."""
 
     checks_run: int = 0
     checks_failed: int = 0
+    checks_not_run: int = 0
     failures: list[CheckFailure] = field(default_factory=list)
     warnings: list[CheckFailure] = field(default_factory=list)
     failed_reports: list[str] = field(default_factory=list)
@@ -98,6 +101,7 @@ class CatalogEntry(NamedTuple):
     family: str  # tables, document or narrative
     severity: str  # error or warning
     tables: str  # two-digit codes of the standard tables it reads, space-separated
+    needs: str  # each, all or none: which of them it cannot run without (see check_not_run)
     invariant: str
     subject_example: str
 
@@ -271,9 +275,11 @@ def run_checks(warehouse: Path, *, docs_dir: Path | None = None) -> CheckSummary
         if written != len(rows):
             raise ChecksInvalid(f"wrote {written} check results for {len(rows)} comparisons")
         errors = [CheckFailure(*r) for r in store.failures("error")]
+        not_run = store.not_run_count()
         return CheckSummary(
-            checks_run=len(rows),
+            checks_run=len(rows) - not_run,
             checks_failed=len(errors),
+            checks_not_run=not_run,
             failures=errors,
             warnings=[CheckFailure(*r) for r in store.failures("warning")],
             failed_reports=sorted({f.report_id for f in errors}),

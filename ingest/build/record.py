@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..warehouse.raw import ReportRows
-from ..warehouse.schema import (CellRow, ClaimRow, ReportRow, ReportTableRow, SentenceRow, TableColumnRow,
-                                TextLineRow)
+from ..warehouse.schema import (CellRow, ClaimRow, ContentsRow, ReportRow, ReportTableRow, SentenceRow,
+                                TableColumnRow, TextLineRow)
 
 if TYPE_CHECKING:  # the reader's modules load the PDF libraries: only its types are needed here
     from ..read.report import Report
@@ -32,6 +32,8 @@ def report_rows(report: Report, source_file: str, producer: str | None) -> Repor
     for page in report.pages:
         rows.text_lines += [TextLineRow(rid, page.page, line_no, line.text, line.x0, line.y0, line.x1, line.y1)
                             for line_no, line in enumerate(page.lines)]
+    rows.contents = [ContentsRow(rid, e.entry_no, e.page, e.line_no, e.text, e.part_no, e.table_no, e.page_ref)
+                     for e in report.contents]
     narrative = report.narrative
     if narrative is not None:
         for sentence in narrative.sentences:

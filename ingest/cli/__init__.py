@@ -7,7 +7,7 @@ Each module is one or two commands (`build`, `status`, `query`), `app` the group
 
 from __future__ import annotations
 
-from . import build, query, status  # noqa: F401  (each registers its commands on the group)
+from . import audit, build, query, status  # noqa: F401  (each registers its commands on the group)
 from .app import cli, main
 
 __all__ = ["cli", "main"]

@@ -30,12 +30,15 @@ def format_checks(summary, *, max_lines: int = 50) -> str:
         f"checks: {summary.checks_run} run, {summary.checks_failed} failed"
         + (f" in {n_reports} report{'s' if n_reports != 1 else ''}" if n_reports else "")
         + (f", {len(summary.warnings)} warning{'s' if len(summary.warnings) != 1 else ''}" if summary.warnings else "")
+        + (f", {summary.checks_not_run} not run" if getattr(summary, "checks_not_run", 0) else "")
     )
     lines = [head]
     shown = [("FAIL", f) for f in summary.failures] + [("warn", f) for f in summary.warnings]
     for kind, f in shown[:max_lines]:
         label = summary.report_labels.get(f.report_id, f.report_id)
-        if f.check_name.endswith(("_known", "_matches")):
+        if getattr(f, "family", None) not in (None, "tables") and f.message:
+            detail = f.message  # a check of the document: its message quotes what was printed
+        elif f.check_name.endswith(("_known", "_matches")):
             detail = "not in the classification seed" if f.check_name.endswith("_known") else "name differs from the seed"
         elif f.check_name.startswith("narrative_"):
             detail = _narrative_detail(f)
@@ -45,6 +48,8 @@ def format_checks(summary, *, max_lines: int = 50) -> str:
         lines.append(f"  {kind} {label}{where}  {f.check_name}  {f.subject}: {detail}")
     if len(shown) > max_lines:
         lines.append(f"  … {len(shown) - max_lines} more: query quality.check_results where not passed")
+    if getattr(summary, "checks_not_run", 0):
+        lines.append("  checks not run (a table they need is missing …): juesuan audit, or quality.findings")
     if summary.docs_index is not None:
         lines.append(f"  data docs: {summary.docs_index}")
     return "\n".join(lines)

@@ -1,10 +1,10 @@
 """Reading one PDF: ``read_report(path) -> Report``, a pure function of the file.
 
 The modules, in the order a report is read: `source` (vet the file, open it once as a `document`), `text`
-(characters and lines), `titles` and `metadata` (what the text says), `kind` (a budget report or a template
-rather than final accounts?), `tables` (which way each page is read: `parts.lattice` with camelot,
-`parts.unruled` from the alignment of the text), `cells` and `amounts` (what a printed cell holds),
-`assemble` (parts into logical tables), `report` (all of it together).
+(characters and lines), `titles` and `metadata` (what the text says), `contents` (the 目录's entries),
+`kind` (a budget report or a template rather than final accounts?), `tables` (which way each page is read:
+`parts.lattice` with camelot, `parts.unruled` from the alignment of the text), `cells` and `amounts` (what
+a printed cell holds), `assemble` (parts into logical tables), `report` (all of it together).
 Nothing here opens the warehouse, and importing this package loads no PDF library: `report` does.
 """
 

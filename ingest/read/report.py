@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import LogicalTable, assemble
+from .contents import ContentsEntry, read_contents
 from .errors import BudgetReport, IngestError, NotFinalAccounts, TemplateReport, TooLarge
 from .kind import budget_evidence, placeholders
 from .metadata import ReportMeta, report_metadata
@@ -71,6 +72,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     pages: list[PageText] = field(default_factory=list)  # every page's text lines
     narrative: Narrative | None = None  # 第三部分 情况说明 and after: sentences and the figures they state
+    contents: list[ContentsEntry] = field(default_factory=list)  # the 目录's entries
 
     @property
     def report_id(self) -> str:
@@ -162,6 +164,7 @@ def _read(path: Path, source: PdfSource, max_pages: int | None) -> Report:
     check_text_layer(source, [p.text for p in pages])
     report = _read_tables(path, source, pages)
     report.pages = pages
+    report.contents = read_contents(pages)
     report.narrative = read_narrative(narrative_pages(source.document))
     scanned = image_only_pages(source, [p.text for p in pages])
     if scanned:

@@ -73,7 +73,8 @@ class QualityStore(schema.WriteConnection):
                 insert into quality.check_results ({', '.join(names)})
                 select c.report_id, c.family, c.suite, c.check_name, c.severity, c.table_no, c.subject,
                        c.expected, c.observed, c.difference, c.tolerance,
-                       cast(v.passed as boolean), c.page, c.message, cast(? as timestamp)
+                       cast(v.passed as boolean), c.page, c.message, c.printed_value, c.expected_value,
+                       cast(? as timestamp)
                 from quality.check_comparisons as c
                 inner join gx_verdicts as v
                     on v.report_id = c.report_id and v.check_name = c.check_name and v.subject = c.subject
@@ -91,12 +92,16 @@ class QualityStore(schema.WriteConnection):
             self.con.unregister("gx_verdicts")
 
     def failures(self, severity: str) -> list[tuple]:
-        """(report_id, check_name, subject, expected, observed, page, message) of the failed checks of one
-        severity."""
+        """(report_id, check_name, subject, expected, observed, page, message, family) of the failed checks
+        of one severity."""
         return self.con.execute(
-            "select report_id, check_name, subject, expected, observed, page, message from quality.check_results "
-            "where severity = ? and not passed order by report_id, table_no, check_name, subject",
-            [severity]).fetchall()
+            "select report_id, check_name, subject, expected, observed, page, message, family "
+            "from quality.check_results where severity = ? and not passed "
+            "order by report_id, table_no, check_name, subject", [severity]).fetchall()
+
+    def not_run_count(self) -> int:
+        """Checks recorded as not run (passed NULL) in quality.check_results."""
+        return self.con.execute("select count(*) from quality.check_results where passed is null").fetchone()[0]
 
     # -- quarantine ------------------------------------------------------------------------------------
     def failing_rows(self, relation: str, limit: int = 20) -> tuple[list[str], list[tuple], int]:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 
 from . import schema
-from .schema import (CellRow, ClaimRow, FileRow, ReportRow, ReportTableRow, RunRow, SentenceRow, TableColumnRow,
-                     TextLineRow)
+from .schema import (CellRow, ClaimRow, ContentsRow, FileRow, ReportRow, ReportTableRow, RunRow, SentenceRow,
+                     TableColumnRow, TextLineRow)
 
 
 @dataclass
@@ -29,6 +29,7 @@ class ReportRows:
     columns: list[TableColumnRow] = field(default_factory=list)
     cells: list[CellRow] = field(default_factory=list)
     text_lines: list[TextLineRow] = field(default_factory=list)
+    contents: list[ContentsRow] = field(default_factory=list)
     sentences: list[SentenceRow] = field(default_factory=list)
     claims: list[ClaimRow] = field(default_factory=list)
 
@@ -37,6 +38,7 @@ class ReportRows:
         yield "raw.table_columns", self.columns
         yield "raw.cells", self.cells
         yield "raw.text_lines", self.text_lines
+        yield "raw.contents", self.contents
         yield "raw.narrative_sentences", self.sentences
         yield "raw.narrative_claims", self.claims
 

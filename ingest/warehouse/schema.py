@@ -114,6 +114,20 @@ class TextLineRow:
 
 
 @dataclass
+class ContentsRow:
+    """raw.contents: one row per entry of the report's table of contents (目录), for the document checks."""
+
+    report_id: str = col("varchar not null")
+    entry_no: int = col("integer not null")
+    page: int | None = col("integer")
+    line_no: int | None = col("integer")
+    text: str | None = col("varchar")
+    part_no: str | None = col("varchar")
+    table_no: int | None = col("integer")
+    page_ref: str | None = col("varchar")
+
+
+@dataclass
 class SentenceRow:
     """raw.narrative_sentences: one row per sentence (or heading) of the narrative (第三部分 and after)."""
 
@@ -233,10 +247,11 @@ class CheckResultRow:
     report_id: str = col("varchar not null", doc="The report (marts.dim_report.report_id).")
     family: str | None = col("varchar", doc="The check's family in the catalogue: tables, document or narrative.")
     suite: str | None = col("varchar", doc="The Great Expectations suite that validated the row "
-                            "(functional, economic, summary, three_public, codes, narrative).")
+                            "(functional, economic, summary, three_public, codes, document, narrative).")
     check_name: str = col("varchar not null", doc="The check (reference.check_catalog; unique within its suite).")
     severity: str = col("varchar not null", doc="error (a failure makes the report failed_checks) or warning.")
-    table_no: int | None = col("integer", doc="The standard table (1-9) whose printed amount is the subject.")
+    table_no: int | None = col("integer", doc="The standard table (1-9) of the subject; NULL for a line of the "
+                               "text outside the tables.")
     subject: str = col("varchar not null", doc="What was checked, starting with the two-digit table number "
                        "(03 20103 basic).")
     expected: object = col("decimal(18, 2)", doc="What the other cells imply (blank = 0); 1 for the code checks.")
@@ -250,6 +265,9 @@ class CheckResultRow:
     page: int | None = col("integer", doc="The PDF page of the subject.")
     message: str | None = col("varchar", doc="What was printed and what is wrong, in words (or why the check "
                               "could not run).")
+    printed_value: str | None = col("varchar", doc="What the report printed, in its words (the amount; the line "
+                                    "of text quoted; 'not printed').")
+    expected_value: str | None = col("varchar", doc="What the check expected there, in the same words.")
     checked_at: datetime | None = col("timestamp", doc="When the checks ran (UTC).")
 
 
@@ -261,6 +279,7 @@ TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
     "raw.table_columns": (TableColumnRow, ("report_id", "table_no", "col_no")),
     "raw.cells": (CellRow, ("report_id", "table_no", "row_no", "col_no")),
     "raw.text_lines": (TextLineRow, ("report_id", "page", "line_no")),
+    "raw.contents": (ContentsRow, ("report_id", "entry_no")),
     "raw.narrative_sentences": (SentenceRow, ("report_id", "sentence_no")),
     "raw.narrative_claims": (ClaimRow, ("report_id", "claim_no")),
     "raw.runs": (RunRow, ()),
@@ -271,9 +290,9 @@ TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
 #: The raw tables that hold what was read from the files (not the run log): their content decides whether
 #: dbt and the checks have anything new to do.
 EXTRACTED_TABLES = ("raw.files", "raw.reports", "raw.report_tables", "raw.table_columns", "raw.cells",
-                    "raw.text_lines", "raw.narrative_sentences", "raw.narrative_claims")
+                    "raw.text_lines", "raw.contents", "raw.narrative_sentences", "raw.narrative_claims")
 #: The tables that hold one report's rows, children first (deleted in this order).
-REPORT_TABLES = ("raw.narrative_claims", "raw.narrative_sentences", "raw.text_lines", "raw.cells",
+REPORT_TABLES = ("raw.narrative_claims", "raw.narrative_sentences", "raw.contents", "raw.text_lines", "raw.cells",
                  "raw.table_columns", "raw.report_tables", "raw.reports")
 
 

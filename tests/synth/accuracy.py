@@ -4,7 +4,8 @@
 
 Renders N random reports per layout, runs `juesuan build` on them, and compares every fact of the marts
 with the generated truth: recall = generated amounts found exactly / generated amounts, precision = facts
-that match a generated amount / facts in the marts. `make accuracy` runs it.
+that match a generated amount / facts in the marts; and lists the document checks that fail at error
+level (a generated report is a whole, consistent document: none should). `make accuracy` runs it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .model import random_report
 from .render import LAYOUTS, render, style_for
 
 
-def measure(folder: Path, per_layout: int, layouts: list[str], seed: int) -> tuple[dict, str]:
+def measure(folder: Path, per_layout: int, layouts: list[str], seed: int) -> tuple[dict, str, list]:
     reports = {}
     printed = defaultdict(int)  # what the reports print that the reader must mend or map
     for layout in layouts:
@@ -46,6 +47,11 @@ def measure(folder: Path, per_layout: int, layouts: list[str], seed: int) -> tup
         con.close()
         raise SystemExit(f"the build made no marts (a dbt test failed before them):\n{result.output}")
     try:
+        # the document checks: a generated report is a whole, consistent document (no error expected)
+        document = con.execute(
+            "select d.source_file, r.check_name, r.subject, r.message from quality.check_results r "
+            "join marts.dim_report d using (report_id) "
+            "where r.family = 'document' and r.severity = 'error' and not r.passed order by all").fetchall()
         for name, (layout, report) in reports.items():
             row = con.execute("select report_id from marts.dim_report where source_file = ?", [name]).fetchone()
             actual = actual_facts(con, row[0]) if row else {}
@@ -61,7 +67,7 @@ def measure(folder: Path, per_layout: int, layouts: list[str], seed: int) -> tup
     finally:
         con.close()
     output = result.output.strip().splitlines()[:1] + [f"{what}: {n}" for what, n in printed.items()]
-    return counts, "\n".join(output)
+    return counts, "\n".join(output), document
 
 
 def main() -> None:
@@ -75,8 +81,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        counts, output = measure(folder, args.per_layout, layouts, args.seed)
+        counts, output, document = measure(folder, args.per_layout, layouts, args.seed)
     print(output)
+    print(f"document checks: {len(document)} error{'s' if len(document) != 1 else ''}")
+    for name, check, subject, message in document:
+        print(f"  {name}  {check} {subject}: {message}")
     print(f"{'layout':<12} {'table':>5} {'generated':>9} {'recall':>8} {'extracted':>9} {'precision':>9}")
     for (layout, table_no), (n_exp, found, n_act, right) in sorted(counts.items()):
         recall = found / n_exp if n_exp else 1.0

@@ -504,6 +504,7 @@ def random_report(seed: int, *, unit: str | None = None, year: int | None = None
 
     # ---- 09
     t09 = _three_public(g)
+    _within_three_public(t06, t09)
 
     return Report(seed=seed, region=region, department=department, department_type=dtype, fiscal_year=g.year,
                   unit=g.unit, t01=t01, t02=tables[2], t03=tables[3], t04=t04, t05=tables[5], t06=t06,
@@ -562,6 +563,30 @@ def _econ(g: _Gen, basic: int):
             if list_all or p or rng.random() < 0.25:
                 rows.append(EconRow(code, name, "款", group, D(p)))
     return rows, pers, pub
+
+
+#: 06's basic-expenditure items that are part of a 三公 category of 09 (which covers basic and project
+#: expenditure of all 一般公共预算财政拨款), so never more than its actual amount.
+THREE_PUBLIC_ITEMS = {"30212": "overseas_travel", "30217": "reception", "30231": "vehicle_operation"}
+
+
+def _within_three_public(t06: list, t09: dict) -> None:
+    """Bound 06's 30212 / 30217 / 30231 by the matching 三公 actual of 09, moving any excess to another 款 of
+    302 (30201 办公费, added when the report lists no other), so that 302 and every total stay as they were.
+    Uses no random numbers: the rest of the report is unchanged."""
+    for code, item in THREE_PUBLIC_ITEMS.items():
+        row = next((r for r in t06 if r.code == code), None)
+        cap = t09[("actual", item)]
+        if row is None or row.amount <= cap:
+            continue
+        excess = row.amount - cap
+        row.amount = cap
+        receiver = next((r for r in t06 if r.level == "款" and r.code.startswith("302")
+                         and r.code not in THREE_PUBLIC_ITEMS), None)
+        if receiver is None:
+            receiver = EconRow("30201", "办公费", "款", "公用经费", D(0))
+            t06.insert(next(i for i, r in enumerate(t06) if r.code == "302") + 1, receiver)
+        receiver.amount += excess
 
 
 def _three_public(g: _Gen) -> dict:

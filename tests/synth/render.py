@@ -815,7 +815,9 @@ def _table_flowables(report: Report, n: int, st: Style, width: float) -> list:
         if st.layout == "shanghai":
             out.append(Paragraph(unit_line, _pstyle(fs + 1, TA_RIGHT)))
         else:
-            info = Table([[f"{st.dept_label}{report.department}", f"{report.fiscal_year}年度",
+            # extras["table_departments"]: a department printed on some tables instead of the report's (tests)
+            department = report.extras.get("table_departments", {}).get(n, report.department)
+            info = Table([[f"{st.dept_label}{department}", f"{report.fiscal_year}年度",
                            unit_line if st.unit_place == "info" else ""]],
                          colWidths=[width * 0.5, width * 0.2, width * 0.3])
             info.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, fs + 1), ("ALIGN", (1, 0), (1, 0), "CENTER"),

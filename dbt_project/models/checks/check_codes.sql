@@ -38,13 +38,15 @@ report_seed_year as (
 
 printed_functional as (
 
-    select distinct
+    select
         f.report_id,
         cast(f.table_no as integer) as table_no,
         f.func_code,
-        f.func_name
+        f.func_name,
+        min(f.page) as page
     from {{ ref('fct_functional') }} as f
     where f.func_code is not null
+    group by all
 
 ),
 
@@ -64,9 +66,10 @@ functional_matched as (
 
 printed_economic as (
 
-    select distinct report_id, {{ table_of_family('economic') }} as table_no, econ_code, econ_name
+    select report_id, {{ table_of_family('economic') }} as table_no, econ_code, econ_name, min(page) as page
     from {{ ref('fct_economic') }}
     where econ_code is not null
+    group by all
 
 ),
 
@@ -89,7 +92,10 @@ verdicts as (
         'func_code_known' as check_name,
         table_no,
         {{ check_table_label('table_no') }} || ' ' || func_code as subject,
-        bool_or(is_known) as is_ok
+        bool_or(is_known) as is_ok,
+        min(page) as page,
+        func_code as printed_value,
+        'a code of the function classification' as expected_value
     from functional_matched
     group by all
 
@@ -101,7 +107,10 @@ verdicts as (
         table_no,
         {{ check_table_label('table_no') }} || ' ' || func_code || ' ' || coalesce(func_name, '')
             || ' | seed: ' || seed_name as subject,
-        {{ check_normalize_name('func_name') }} = {{ check_normalize_name('seed_name') }} as is_ok
+        {{ check_normalize_name('func_name') }} = {{ check_normalize_name('seed_name') }} as is_ok,
+        page,
+        func_name as printed_value,
+        seed_name as expected_value
     from functional_matched
     where is_known
 
@@ -112,7 +121,10 @@ verdicts as (
         'econ_code_known' as check_name,
         table_no,
         '06 ' || econ_code as subject,
-        bool_or(is_known) as is_ok
+        bool_or(is_known) as is_ok,
+        min(page) as page,
+        econ_code as printed_value,
+        'a code of the economic classification' as expected_value
     from economic_matched
     group by all
 
@@ -123,7 +135,10 @@ verdicts as (
         'econ_name_matches' as check_name,
         table_no,
         '06 ' || econ_code || ' ' || coalesce(econ_name, '') || ' | seed: ' || seed_name as subject,
-        {{ check_normalize_name('econ_name') }} = {{ check_normalize_name('seed_name') }} as is_ok
+        {{ check_normalize_name('econ_name') }} = {{ check_normalize_name('seed_name') }} as is_ok,
+        page,
+        econ_name as printed_value,
+        seed_name as expected_value
     from economic_matched
     where is_known
 
@@ -139,9 +154,13 @@ unioned as (
         subject,
         1 as expected,
         case when is_ok then 1 else 0 end as observed,
-        cast(null as integer) as n_addends
+        cast(null as integer) as n_addends,
+        page,
+        printed_value,
+        expected_value
     from verdicts
 
 )
 
-{{ check_comparison_select('codes', tolerance='0', message="unioned.subject || case when unioned.observed = 1 then ': as in the classification seed' when unioned.check_name like '%_known' then ': the code is not in the classification seed for the report''s year' else ': the printed name is not the seed''s' end") }}
+{{ check_comparison_select('codes', tolerance='0', page='unioned.page', printed_value='unioned.printed_value',
+                           expected_value='unioned.expected_value', message="unioned.subject || case when unioned.observed = 1 then ': as in the classification seed' when unioned.check_name like '%_known' then ': the code is not in the classification seed for the report''s year' else ': the printed name is not the seed''s' end") }}

@@ -18,6 +18,7 @@ economic as (
         e.econ_name,
         e.expense_group,
         e.amount,
+        e.page,
         case when e.econ_level = '款' then coalesce(seed.parent_code, left(e.econ_code, 3)) end as class_code
     from {{ ref('fct_economic') }} as e
     left join {{ ref('economic_classification') }} as seed
@@ -27,7 +28,7 @@ economic as (
 
 classes as (
 
-    select report_id, econ_code, expense_group, amount
+    select report_id, econ_code, expense_group, amount, page
     from economic
     where econ_level = '类'
 
@@ -43,7 +44,8 @@ group_totals as (
             case when econ_name like '%人员经费%' then '人员经费'
                  when econ_name like '%公用经费%' then '公用经费' end
         ) as expense_group,
-        amount
+        amount,
+        page
     from economic
     where econ_code is null and econ_level = '合计'
 
@@ -69,7 +71,8 @@ class_rollups as (
         '06 ' || c.econ_code as subject,
         {{ check_amount('k.parts_sum') }} as expected,
         {{ check_amount('c.amount') }} as observed,
-        k.n_addends
+        k.n_addends,
+        c.page
     from classes as c
     inner join kuan_sums as k
         on k.report_id = c.report_id and k.class_code = c.econ_code
@@ -100,7 +103,8 @@ group_checks as (
         '06 ' || t.expense_group || '合计' as subject,
         {{ check_amount('s.parts_sum') }} as expected,
         {{ check_amount('t.amount') }} as observed,
-        coalesce(s.n_addends, 0) as n_addends
+        coalesce(s.n_addends, 0) as n_addends,
+        t.page
     from group_totals as t
     left join class_group_sums as s
         on s.report_id = t.report_id and s.expense_group = t.expense_group
@@ -113,7 +117,7 @@ group_checks as (
 
 basic_05 as (
 
-    select report_id, amount
+    select report_id, amount, page
     from {{ ref('fct_functional') }}
     where cast(table_no as integer) = 5 and func_level = '合计' and measure = 'basic'
 
@@ -137,7 +141,8 @@ basic_vs_06 as (
         '05 合计 basic' as subject,
         {{ check_amount('t.parts_sum') }} as expected,
         {{ check_amount('b.amount') }} as observed,
-        coalesce(t.n_addends, 0) as n_addends
+        coalesce(t.n_addends, 0) as n_addends,
+        b.page
     from basic_05 as b
     full outer join totals_06 as t
         on t.report_id = b.report_id
@@ -155,4 +160,4 @@ unioned as (
 
 )
 
-{{ check_comparison_select('economic') }}
+{{ check_comparison_select('economic', page='unioned.page') }}

@@ -5,7 +5,7 @@
 --   row_total      02 本年收入合计 = Σ income columns; 03 本年支出合计 = Σ expenditure columns;
 --                  05, 07, 08 total = basic + project               (per printed row)
 --   fund_balance   07 年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余   (per printed row)
--- observed is the printed amount of the subject, expected what the other cells imply;
+-- observed is the printed amount of the subject (page: where it is printed), expected what the other cells imply;
 -- difference = observed − expected. NULL counts as 0; a subject whose parts and total are all NULL is
 -- not evaluated.
 
@@ -19,7 +19,8 @@ facts as (
         func_code,
         func_level,
         measure,
-        amount
+        amount,
+        page
     from {{ ref('fct_functional') }}
     where cast(table_no as integer) in {{ tables_of_family('functional') }}
 
@@ -76,7 +77,8 @@ parents as (
         case when func_code is null then 'rollup_total'
              when length(func_code) = 3 then 'rollup_class'
              else 'rollup_kuan' end as check_name,
-        amount as printed
+        amount as printed,
+        page
     from rows_printed
     where func_code is null or length(func_code) in (3, 5)
 
@@ -91,7 +93,8 @@ rollups as (
         {{ check_table_label('p.table_no') }} || ' ' || p.parent_key || ' ' || p.measure as subject,
         {{ check_amount('c.parts_sum') }} as expected,
         {{ check_amount('p.printed') }} as observed,
-        coalesce(c.n_addends, 0) as n_addends
+        coalesce(c.n_addends, 0) as n_addends,
+        p.page
     from parents as p
     left join child_sums as c
         on  c.report_id = p.report_id
@@ -147,7 +150,7 @@ row_part_sums as (
 
 row_total_printed as (
 
-    select r.report_id, r.table_no, r.row_key, r.amount as printed
+    select r.report_id, r.table_no, r.row_key, r.amount as printed, r.page
     from rows_printed as r
     inner join (select distinct table_no, total_measure from row_parts) as t
         on t.table_no = r.table_no and t.total_measure = r.measure
@@ -163,7 +166,8 @@ row_totals as (
         {{ check_table_label('coalesce(t.table_no, s.table_no)') }} || ' ' || coalesce(t.row_key, s.row_key) as subject,
         {{ check_amount('s.parts_sum') }} as expected,
         {{ check_amount('t.printed') }} as observed,
-        coalesce(s.n_addends, 0) as n_addends
+        coalesce(s.n_addends, 0) as n_addends,
+        t.page
     from row_total_printed as t
     full outer join row_part_sums as s
         on s.report_id = t.report_id and s.table_no = t.table_no and s.row_key = t.row_key
@@ -180,7 +184,8 @@ fund_rows as (
         max(amount) filter (where measure = 'opening_balance') as opening_balance,
         max(amount) filter (where measure = 'income') as income,
         max(amount) filter (where measure = 'total') as spending,
-        max(amount) filter (where measure = 'closing_balance') as closing_balance
+        max(amount) filter (where measure = 'closing_balance') as closing_balance,
+        max(page) filter (where measure = 'closing_balance') as page
     from rows_printed
     where table_no = 7
     group by all
@@ -196,7 +201,8 @@ fund_balances as (
         {{ check_table_label('table_no') }} || ' ' || row_key as subject,
         {{ check_amount('opening_balance') }} + {{ check_amount('income') }} - {{ check_amount('spending') }} as expected,
         {{ check_amount('closing_balance') }} as observed,
-        (opening_balance is not null)::int + (income is not null)::int + (spending is not null)::int as n_addends
+        (opening_balance is not null)::int + (income is not null)::int + (spending is not null)::int as n_addends,
+        page
     from fund_rows
     where coalesce(opening_balance, income, spending, closing_balance) is not null
 
@@ -212,4 +218,4 @@ unioned as (
 
 )
 
-{{ check_comparison_select('functional') }}
+{{ check_comparison_select('functional', page='unioned.page') }}

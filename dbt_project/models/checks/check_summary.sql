@@ -30,7 +30,8 @@ summary as (
         line_code,
         func_class_code,
         measure,
-        amount
+        amount,
+        page
     from {{ ref('fct_summary') }}
     where cast(table_no as integer) in {{ tables_of_family('summary') }}
 
@@ -81,13 +82,14 @@ line_sums as (
         t.line_subject as subject,
         {{ check_amount('sum(p.amount)') }} as expected,
         {{ check_amount('t.amount') }} as observed,
-        count(p.amount) as n_addends
+        count(p.amount) as n_addends,
+        t.page
     from lines as t
     left join lines as p
         on  p.report_id = t.report_id and p.table_no = t.table_no and p.side = t.side
         and p.measure = t.measure and p.line_no < t.line_no
     where t.line_no = t.year_total_line
-    group by t.report_id, t.table_no, t.line_subject, t.amount
+    group by t.report_id, t.table_no, t.line_subject, t.amount, t.page
     having not (t.amount is null and count(p.amount) = 0)
 
 ),
@@ -101,7 +103,8 @@ grand_totals as (
         t.line_subject as subject,
         {{ check_amount('sum(p.amount)') }} as expected,
         {{ check_amount('t.amount') }} as observed,
-        count(p.amount) as n_addends
+        count(p.amount) as n_addends,
+        t.page
     from lines as t
     left join lines as p
         on  p.report_id = t.report_id and p.table_no = t.table_no and p.side = t.side
@@ -114,7 +117,7 @@ grand_totals as (
                                'surplus_distribution', 'closing_balance')
         )
     where t.line_no = t.grand_total_line
-    group by t.report_id, t.table_no, t.line_subject, t.amount
+    group by t.report_id, t.table_no, t.line_subject, t.amount, t.page
     having not (t.amount is null and count(p.amount) = 0)
 
 ),
@@ -128,7 +131,8 @@ totals_equal as (
         {{ check_table_label('i.table_no') }} || ' 总计' as subject,
         {{ check_amount('i.amount') }} as expected,
         {{ check_amount('e.amount') }} as observed,
-        (i.amount is not null)::int as n_addends
+        (i.amount is not null)::int as n_addends,
+        e.page
     from lines as i
     inner join lines as e
         on  e.report_id = i.report_id and e.table_no = i.table_no
@@ -148,7 +152,8 @@ opening_details as (
         t.line_subject as subject,
         {{ check_amount('sum(p.amount)') }} as expected,
         {{ check_amount('t.amount') }} as observed,
-        count(p.amount) as n_addends
+        count(p.amount) as n_addends,
+        t.page
     from lines as t
     inner join lines as p
         on  p.report_id = t.report_id and p.table_no = t.table_no and p.side = t.side
@@ -160,7 +165,7 @@ opening_details as (
             where labels.table_no = t.table_no and labels.side = t.side and labels.parent_line_code = t.line_code
         )
     where t.line_code = 'opening_balance'
-    group by t.report_id, t.table_no, t.line_subject, t.amount
+    group by t.report_id, t.table_no, t.line_subject, t.amount, t.page
     having not (t.amount is null and count(p.amount) = 0)
 
 ),
@@ -173,7 +178,8 @@ fund_row_totals as (
         {{ check_table_label('table_no') }} || ' ' || coalesce(func_class_code, item_zh, 'line ' || line_no) as subject,
         max(amount) filter (where measure = 'total') as printed,
         sum(amount) filter (where measure in ('general_budget', 'government_fund', 'state_capital')) as parts_sum,
-        count(amount) filter (where measure in ('general_budget', 'government_fund', 'state_capital')) as n_addends
+        count(amount) filter (where measure in ('general_budget', 'government_fund', 'state_capital')) as n_addends,
+        max(page) filter (where measure = 'total') as page
     from summary
     where table_no = 4 and side = 'expenditure'
     group by all
@@ -189,7 +195,8 @@ row_totals as (
         subject,
         {{ check_amount('parts_sum') }} as expected,
         {{ check_amount('printed') }} as observed,
-        n_addends
+        n_addends,
+        page
     from fund_row_totals
     where not (printed is null and n_addends = 0)
 
@@ -222,7 +229,8 @@ year_totals_vs_functional as (
         '01 ' || l.item_zh as subject,
         {{ check_amount('f.amount') }} as expected,
         {{ check_amount('l.amount') }} as observed,
-        (f.amount is not null)::int as n_addends
+        (f.amount is not null)::int as n_addends,
+        l.page
     from lines as l
     inner join functional as f
         on  f.report_id = l.report_id
@@ -242,6 +250,7 @@ appropriation_lines as (
         report_id,
         table_no,
         item_zh,
+        page,
         case line_code
             when 'general_budget_appropriation' then 'general_budget'
             when 'government_fund_appropriation' then 'government_fund'
@@ -262,7 +271,8 @@ appropriations_04_vs_01 as (
         '04 ' || coalesce(a.item_zh, regexp_replace(b.item_zh, '收入$', '')) as subject,
         {{ check_amount('b.amount') }} as expected,
         {{ check_amount('a.amount') }} as observed,
-        (b.amount is not null)::int as n_addends
+        (b.amount is not null)::int as n_addends,
+        a.page
     from (select * from appropriation_lines where table_no = 4 and fund is not null) as a
     full outer join (select * from appropriation_lines where table_no = 1 and fund is not null) as b
         on b.report_id = a.report_id and b.fund = a.fund
@@ -294,4 +304,4 @@ unioned as (
 
 )
 
-{{ check_comparison_select('summary') }}
+{{ check_comparison_select('summary', page='unioned.page') }}

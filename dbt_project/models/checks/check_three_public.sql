@@ -15,7 +15,9 @@ stages as (
         max(amount) filter (where item = 'vehicles') as vehicles,
         max(amount) filter (where item = 'vehicle_purchase') as vehicle_purchase,
         max(amount) filter (where item = 'vehicle_operation') as vehicle_operation,
-        max(amount) filter (where item = 'reception') as reception
+        max(amount) filter (where item = 'reception') as reception,
+        max(page) filter (where item = 'total') as total_page,
+        max(page) filter (where item = 'vehicles') as vehicles_page
     from {{ ref('fct_three_public') }}
     group by all
 
@@ -29,7 +31,8 @@ totals as (
         '09 ' || stage || ' total' as subject,
         {{ check_amount('overseas_travel') }} + {{ check_amount('vehicles') }} + {{ check_amount('reception') }} as expected,
         {{ check_amount('total') }} as observed,
-        (overseas_travel is not null)::int + (vehicles is not null)::int + (reception is not null)::int as n_addends
+        (overseas_travel is not null)::int + (vehicles is not null)::int + (reception is not null)::int as n_addends,
+        total_page as page
     from stages
     where coalesce(total, overseas_travel, vehicles, reception) is not null
 
@@ -43,7 +46,8 @@ vehicles as (
         '09 ' || stage || ' vehicles' as subject,
         {{ check_amount('vehicle_purchase') }} + {{ check_amount('vehicle_operation') }} as expected,
         {{ check_amount('vehicles') }} as observed,
-        (vehicle_purchase is not null)::int + (vehicle_operation is not null)::int as n_addends
+        (vehicle_purchase is not null)::int + (vehicle_operation is not null)::int as n_addends,
+        vehicles_page as page
     from stages
     where coalesce(vehicles, vehicle_purchase, vehicle_operation) is not null
 
@@ -57,4 +61,4 @@ unioned as (
 
 )
 
-{{ check_comparison_select('three_public', table_no=table_of_family('three_public')) }}
+{{ check_comparison_select('three_public', table_no=table_of_family('three_public'), page='unioned.page') }}

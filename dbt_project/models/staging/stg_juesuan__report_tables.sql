@@ -19,6 +19,7 @@ renamed as (
         ---------- text
         {{ squash('title_zh') }} as title_zh,
         {{ squash('caption') }} as caption,
+        {{ squash('department_printed') }} as department_printed,
         unit,
         flavor,
 

@@ -16,6 +16,12 @@ check_results as (
 
 ),
 
+audit as (
+
+    select report_id, verdict from {{ ref('report_audit') }}
+
+),
+
 failed_reports as (
 
     select distinct report_id
@@ -36,7 +42,11 @@ select
     reports.fiscal_year,
     reports.unit,
     reports.page_count,
-    case when failed_reports.report_id is not null then 'failed_checks' else 'loaded' end as status
+    case when failed_reports.report_id is not null then 'failed_checks' else 'loaded' end as status,
+    -- the audit's verdict of every check, document and narrative ones included (marts.report_audit)
+    audit.verdict as audit_verdict
 from reports
 left join failed_reports
     on failed_reports.report_id = reports.report_id
+left join audit
+    on audit.report_id = reports.report_id
