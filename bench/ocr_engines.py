@@ -9,8 +9,9 @@ vector engine finds on the original PDF also holds on the scan. Each engine read
 image (``ingest.read.parts.ocr``: render, seal lightened away, rulings painted out); its characters and
 the text layer's are placed in the same grid cells by the reader's own ``printed_rows``, and every
 non-empty cell is compared, white space ignored, by kind: amounts, classification codes, Chinese labels.
-"Unsure" counts the cells holding a character below the engine's confidence threshold (they would be
-NULL); "silent" the cells that are wrong yet not unsure (wrong values that would be loaded).
+"Unsure" counts the cells holding a character below the engine's confidence threshold, and amounts or
+codes that do not read as one (they would be NULL with a warning); "silent" the cells that are wrong yet
+not unsure (wrong values that would be loaded).
 
 A benchmark, not a test: it asserts nothing; seconds depend on the machine (2 cores here).
 """
@@ -106,14 +107,17 @@ def compare(grid_tables, truth: list[Char], found: list[ocr.OcrChar], threshold:
                 c["cells"] += 1
                 exact = squeeze(wc.text) == squeeze(gc.text)
                 low = ocr.cell_confidence(found, gc.x0, gc.x1, bottom, top)
-                is_unsure = low is not None and low < threshold
+                # an amount or code that does not read as one is not loaded (NULL with a warning) either
+                malformed = (k in ("amount", "number") and not AMOUNT.match(squeeze(gc.text))) or (
+                    k == "code" and not CODE.match(squeeze(gc.text)))
+                is_unsure = (low is not None and low < threshold) or malformed
                 c["exact"] += exact
                 c["unsure"] += is_unsure
                 c["silent"] += (not exact) and not is_unsure
                 if not exact and not is_unsure and len(c["examples"]) < 6:
                     c["examples"].append((wc.text, gc.text))
                 if is_unsure and len(c["unsure_examples"]) < 6:
-                    c["unsure_examples"].append((wc.text, gc.text, round(low, 2)))
+                    c["unsure_examples"].append((wc.text, gc.text, None if low is None else round(low, 2)))
 
 
 def main() -> None:

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
+import re
 import os
 import threading
 import time
@@ -36,7 +38,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ...page_text import Char, PageText, TextLine, _lines
+from ...extract import PrintedCell, printed_rows
+from ...page_text import Char, PageText, TextLine, _lines, squeeze
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,10 @@ RAPIDOCR_MODELS = {
 # the longest side of the image the detector sees, in pixels (RapidOCR's default is 2000: a 300 dpi A4 page
 # would be shrunk to 171 dpi)
 MAX_SIDE = 2000
-LINE_SCALE = 15  # camelot lattice's default: a ruling is at least 1/15 of the page across
+# the shortest ruling looked for, in points: under a narrow header cell a rule may be this short, and the
+# strokes of table text (10-12 pt type) are shorter (camelot's default line_scale of 15 asks for a fifteenth
+# of the page, 56 pt down an A4 page, and misses the rules between header cells)
+MIN_RULE = 18.0
 # size of a character from the height of its detected text line (the detector's boxes are expanded around
 # the ink by about this factor of the font size)
 _BOX_PER_SIZE = 1.45
@@ -79,6 +85,9 @@ class OcrPage:
     chars: list[OcrChar]
     tables: list  # camelot.core.Table, in PDF points, top to bottom
     seconds: dict[str, float] = field(default_factory=dict)
+    # the deskewed page as the recogniser read it (rulings and dust painted out), for reading a cell again
+    image: np.ndarray | None = field(default=None, repr=False)
+    _known: np.ndarray | None = field(default=None, repr=False)
 
     def lines(self) -> list[TextLine]:
         return _lines(list(self.chars), self.width, self.height)
@@ -124,7 +133,7 @@ def model_files() -> dict[str, Path]:
         path = root / "models" / name
         if not path.is_file():
             raise OcrUnavailable(f"the OCR model {name} is missing from {path.parent}: it ships inside the rapidocr "
-                                 "wheel; reinstall it (pip install --force-reinstall --no-deps 'rapidocr==3.10.*'). "
+                                 "wheel; reinstall it (pip install --force-reinstall --no-deps 'rapidocr==3.10.0'). "
                                  "juesuan never downloads models.")
         expected = known.get(key, {}).get("SHA256")
         if expected is None:
@@ -133,7 +142,7 @@ def model_files() -> dict[str, Path]:
         if _sha256(path) != expected:
             raise OcrUnavailable(f"the OCR model {path} does not match its sha256 {expected[:12]}…: the file is "
                                  "damaged or altered; reinstall rapidocr (pip install --force-reinstall --no-deps "
-                                 "'rapidocr==3.10.*')")
+                                 "'rapidocr==3.10.0')")
         out[task] = path
     return out
 
@@ -186,6 +195,19 @@ class Recognizer:
         return out
 
 
+    def read_line(self, image: np.ndarray) -> tuple[str, list[float]]:
+        """The text of an image holding one line of text (no detection), with each character's confidence."""
+        with self._lock:
+            result = self._engine(image, use_det=False, use_cls=False, return_word_box=True)
+        if not result.txts or not result.word_results:
+            return "", []
+        info = result.word_results[0]  # the line's words (lists of characters), one confidence per character
+        line = [[ch, float(conf), None, None] for ch, conf in zip((c for w in info.words for c in w), info.confs)
+                if not ch.isspace()]
+        _full_width_punctuation(line)
+        return "".join(c[0] for c in line), [c[1] for c in line]
+
+
 _HALF_TO_FULL = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，"}
 
 
@@ -214,7 +236,9 @@ def recognizer() -> Recognizer:
     """The process's recognizer, made on first use (loading the models takes a second)."""
     global _recognizer
     if _recognizer is None:
-        _recognizer = Recognizer(threads=int(os.environ.get("JUESUAN_OCR_THREADS", "0")) or None)
+        # one thread: files are read in parallel processes, one per core (measured on 2 cores: a second
+        # thread in the same process gained nothing while another process was busy)
+        _recognizer = Recognizer(threads=int(os.environ.get("JUESUAN_OCR_THREADS", "1")))
     return _recognizer
 
 
@@ -270,7 +294,7 @@ def despeckle(grey: np.ndarray, dpi: int = DEFAULT_DPI) -> np.ndarray:
     scale = dpi / 300
     dark = (grey < 160).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
-    small = (stats[:, cv2.CC_STAT_AREA] < 14 * scale * scale) & (stats[:, cv2.CC_STAT_WIDTH] <= 5 * scale + 1) \
+    small = (stats[:, cv2.CC_STAT_AREA] < 20 * scale * scale) & (stats[:, cv2.CC_STAT_WIDTH] <= 5 * scale + 1) \
         & (stats[:, cv2.CC_STAT_HEIGHT] <= 5 * scale + 1)
     small[0] = False  # the background
     out = grey.copy()
@@ -280,36 +304,34 @@ def despeckle(grey: np.ndarray, dpi: int = DEFAULT_DPI) -> np.ndarray:
 
 def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW) -> float:
     """The angle in degrees (counter-clockwise as seen on the page) by which the page's text and rulings
-    are turned: the rotation back that makes the profile of dark pixels per row sharpest."""
+    are turned: the one whose rows of dark pixels, counted along lines of that slope, are sharpest (the
+    sum of squared differences of neighbouring row counts). Searched in steps of 0.1° on the page shrunk to
+    1200 pixels, then of 0.01° around the best on the page at 2400 pixels. Every pixel falls whole into
+    one row at every angle, so no angle is favoured by interpolation."""
     import cv2
 
-    small_scale = 800 / max(grey.shape)
-    small = cv2.resize(grey, None, fx=small_scale, fy=small_scale, interpolation=cv2.INTER_AREA)
-    dark = (small < 160).astype(np.float32)
-    if dark.sum() < 50:
+    def dark_pixels(longest: int) -> tuple[np.ndarray, np.ndarray]:
+        scale = min(1.0, longest / max(grey.shape))
+        small = grey if scale == 1.0 else cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        ys, xs = np.nonzero(small < 160)
+        return ys.astype(np.float32), (xs - small.shape[1] / 2).astype(np.float32)
+
+    def best_of(ys: np.ndarray, xs: np.ndarray, angles: np.ndarray) -> float:
+        def sharpness(angle: float) -> float:
+            # turning the page back by `angle` moves a pixel at x (from the middle) by x * tan(angle) rows
+            rows = np.rint(ys + xs * math.tan(math.radians(angle))).astype(np.int64)
+            profile = np.bincount(rows - rows.min()).astype(np.float64)
+            return float(np.square(np.diff(profile)).sum())
+
+        return float(max(angles, key=sharpness))
+
+    ys, xs = dark_pixels(1200)
+    if ys.size < 50:
         return 0.0
-    h, w = dark.shape
-    center = (w / 2, h / 2)
-
-    def sharpness(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(center, -angle, 1.0)
-        turned = cv2.warpAffine(dark, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
-        profile = turned.sum(axis=1)
-        return float(np.square(np.diff(profile)).sum())
-
-    best = max(np.arange(-max_angle, max_angle + 1e-9, 0.25), key=sharpness)
-    best = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=sharpness)
-    # the last step at full resolution of the rows: the small image cannot tell 0.05° apart
-    big_scale = 2000 / max(grey.shape)
-    if big_scale < 1:
-        dark = (cv2.resize(grey, None, fx=big_scale, fy=big_scale, interpolation=cv2.INTER_AREA) < 160)
-    else:
-        dark = grey < 160
-    dark = dark.astype(np.float32)
-    h, w = dark.shape
-    center = (w / 2, h / 2)
-    best = max(np.arange(best - 0.05, best + 0.05 + 1e-9, 0.01), key=sharpness)
-    return round(float(best), 2)
+    best = best_of(ys, xs, np.arange(-max_angle, max_angle + 1e-9, 0.1))
+    ys, xs = dark_pixels(2400)
+    best = best_of(ys, xs, np.arange(best - 0.1, best + 0.1 + 1e-9, 0.01))
+    return round(best, 2) + 0.0  # no -0.0
 
 
 def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
@@ -333,7 +355,7 @@ class Rulings:
 
 
 def find_rulings(grey: np.ndarray, width: float, height: float, page_no: int = 1,
-                 line_scale: int = LINE_SCALE) -> Rulings:
+                 min_rule: float = MIN_RULE) -> Rulings:
     """The ruled grids of a page image, as camelot's lattice flavour finds them on a rendered page: camelot
     ``Table`` objects (rows, cols, cells with their edges, ``_bbox``) in PDF points of a page ``width`` x
     ``height``, top to bottom."""
@@ -344,11 +366,14 @@ def find_rulings(grey: np.ndarray, width: float, height: float, page_no: int = 1
 
     bgr = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
     _, threshold = adaptive_threshold(bgr, process_background=False, blocksize=15, c=-2)
-    vertical_mask, vertical = find_lines(threshold, direction="vertical", line_scale=line_scale)
-    horizontal_mask, horizontal = find_lines(threshold, direction="horizontal", line_scale=line_scale)
+    img_h, img_w = grey.shape
+    # camelot sizes its structuring element as the image's side divided by line_scale
+    vertical_mask, vertical = find_lines(threshold, direction="vertical",
+                                         line_scale=max(1, int(height / min_rule)))
+    horizontal_mask, horizontal = find_lines(threshold, direction="horizontal",
+                                             line_scale=max(1, int(width / min_rule)))
     contours = find_contours(vertical_mask, horizontal_mask)
     joints = find_joints(contours, vertical_mask, horizontal_mask)
-    img_h, img_w = grey.shape
     pdf_scalers = (width / img_w, height / img_h, img_h)
     boxes, v_segments, h_segments = scale_image(joints, vertical, horizontal, pdf_scalers)
     tables = []
@@ -396,7 +421,8 @@ def ocr_image(grey: np.ndarray, width: float, height: float, page_no: int = 1, *
     rulings = find_rulings(grey, width, height, page_no)
     seconds["rulings"] = time.perf_counter() - t
     t = time.perf_counter()
-    found = (engine or recognizer()).read(despeckle(erase(grey, rulings.mask), dpi))
+    cleaned = despeckle(erase(grey, rulings.mask), dpi)
+    found = (engine or recognizer()).read(cleaned)
     seconds["recognition"] = time.perf_counter() - t
     img_h, img_w = grey.shape
     sx, sy = width / img_w, height / img_h
@@ -405,7 +431,7 @@ def ocr_image(grey: np.ndarray, width: float, height: float, page_no: int = 1, *
         size = (bottom - top) * sy / _BOX_PER_SIZE
         middle = height - (top + bottom) / 2 * sy
         chars.append(OcrChar(text, x0 * sx, x1 * sx, middle - 0.35 * size, size, round(confidence, 4)))
-    return OcrPage(page_no, width, height, dpi, angle, chars, rulings.tables, seconds)
+    return OcrPage(page_no, width, height, dpi, angle, chars, rulings.tables, seconds, cleaned)
 
 
 def ocr_page(path: Path | str, page_no: int, *, dpi: int = DEFAULT_DPI, deskew: bool = True,
@@ -419,14 +445,204 @@ def ocr_page(path: Path | str, page_no: int, *, dpi: int = DEFAULT_DPI, deskew: 
     return page
 
 
-def cell_confidence(chars: list[Char], x0: float, x1: float, bottom: float, top: float) -> float | None:
-    """The lowest confidence of the recognised characters whose centre lies in the box (None when there
-    are none); characters from a text layer count as certain."""
-    inside = [getattr(c, "confidence", 1.0) for c in chars if x0 <= c.cx <= x1 and bottom <= c.cy <= top]
+# punctuation that the recogniser reads in both widths, and so with a split, lower confidence: the width is
+# not what is uncertain (it is normalised), the character is
+WIDTH_VARIANTS = frozenset("()（）:：;；")
+MIN_WIDTH_VARIANT_CONFIDENCE = 0.30
+
+
+def char_confidence(char: Char, threshold: float = MIN_CONFIDENCE) -> float:
+    """How sure a character is, for deciding whether to keep it: its confidence, but at least ``threshold``
+    for a bracket or colon recognised with ``MIN_WIDTH_VARIANT_CONFIDENCE`` or more. Characters from a
+    text layer count as certain."""
+    confidence = getattr(char, "confidence", 1.0)
+    if char.text in WIDTH_VARIANTS and confidence >= MIN_WIDTH_VARIANT_CONFIDENCE:
+        return max(confidence, threshold)
+    return confidence
+
+
+def cell_confidence(chars: list[Char], x0: float, x1: float, bottom: float, top: float,
+                    threshold: float = MIN_CONFIDENCE) -> float | None:
+    """The lowest ``char_confidence`` of the characters whose centre lies in the box, or within a point of
+    it as ``printed_rows`` places them (None when there are none)."""
+    inside = [char_confidence(c, threshold) for c in chars
+              if x0 - 1 <= c.cx <= x1 + 1 and bottom - 1 <= c.cy <= top + 1]
     return min(inside) if inside else None
 
 
 def unsure(chars: list[Char], threshold: float = MIN_CONFIDENCE) -> list[Char]:
-    """The characters recognised with a confidence below ``threshold``."""
-    return [c for c in chars if getattr(c, "confidence", 1.0) < threshold]
+    """The characters recognised with a ``char_confidence`` below ``threshold``."""
+    return [c for c in chars if char_confidence(c, threshold) < threshold]
 
+
+# an amount as these tables print it: thousands grouped by three, decimals, a minus or brackets
+_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$|^\((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\)$")
+
+
+def amount_decimals(text: str) -> int | None:
+    """The number of decimals of recognised text spelled as an amount is printed, or None when it is not
+    spelled so. Stricter than reading a text layer: a comma read for a full stop (36,91) or a speck read as
+    a full stop (1,070.00.) makes text that a looser grammar takes for another number."""
+    m = _AMOUNT.match(squeeze(text))
+    if m is None:
+        return None
+    digits = m.group(1) if m.group(1) is not None else m.group(2)
+    return len(digits) if digits else 0
+
+
+def looks_like_amount(text: str, decimals: int | None = None) -> bool:
+    """Whether recognised text is an amount, with exactly ``decimals`` decimals when given: a table prints
+    all its amounts with the same number of decimals, so a full stop lost to the scan (1,010.09 read as
+    101009, 0.00 as 000) shows as an amount without them."""
+    found = amount_decimals(text)
+    return found is not None and (decimals is None or found == decimals)
+
+
+def usual_decimals(texts) -> int | None:
+    """The number of decimals most of the amounts among ``texts`` are printed with (None: no amount)."""
+    counts: dict[int, int] = {}
+    for text in texts:
+        d = amount_decimals(text) if text else None
+        if d is not None:
+            counts[d] = counts.get(d, 0) + 1
+    return max(counts, key=lambda d: (counts[d], d)) if counts else None
+
+
+# ------------------------------------------------------------------------------------------- cells
+
+INK = 160  # grey level below which a pixel is ink
+MIN_INK = 30  # pixels of ink (at 300 dpi) that make a cell not blank: a "1" of 8 pt type has about 60
+
+
+@dataclass
+class CellReading:
+    """How one printed cell of an OCR grid was read."""
+
+    row: int  # index in the rows of ``read_cells``
+    col: int  # index of the printed cell in its row
+    text: str  # as recognised (also when it is not kept)
+    confidence: float | None  # the lowest of its characters' (None: nothing recognised)
+    status: str  # 'sure', 'confirmed' (unsure at first, the same text read again surely), 'unsure', 'unread'
+
+    @property
+    def kept(self) -> bool:
+        return self.status in ("sure", "confirmed")
+
+    def warning(self, page: int) -> str | None:
+        if self.status == "unsure":
+            return (f"page {page}: a cell read by OCR as {self.text!r} with confidence {self.confidence:.2f} "
+                    "(twice unsure) is left empty")
+        if self.status == "unread":
+            return (f"page {page}: a cell holds print that OCR could not read"
+                    + (f" (read {self.text!r} with confidence {self.confidence:.2f})" if self.text else "")
+                    + "; it is left empty")
+        return None
+
+
+def _box_pixels(page: OcrPage, x0: float, x1: float, bottom: float, top: float, inset: int) -> tuple[int, int, int, int]:
+    img_h, img_w = page.image.shape
+    sx, sy = img_w / page.width, img_h / page.height
+    left, right = int(x0 * sx) + inset, int(x1 * sx) - inset
+    upper, lower = int((page.height - top) * sy) + inset, int((page.height - bottom) * sy) - inset
+    return max(0, left), max(0, upper), min(img_w, right), min(img_h, lower)
+
+
+def ink_lines(crop: np.ndarray, dpi: int) -> list[np.ndarray]:
+    """The lines of print in a cell's image, each cut out with a margin of paper, top to bottom."""
+    dark = crop < INK
+    rows = np.flatnonzero(dark.sum(axis=1) > 0)
+    if rows.size == 0:
+        return []
+    gap = max(2, int(4 * dpi / 300))  # rows of paper between two lines of a wrapped label
+    bands = np.split(rows, np.flatnonzero(np.diff(rows) > gap) + 1)
+    margin = max(4, int(8 * dpi / 300))
+    out = []
+    for band in bands:
+        y0, y1 = int(band[0]), int(band[-1]) + 1
+        if y1 - y0 < 3 * dpi / 300:  # a speck or a remnant of a ruling, not a line of print
+            continue
+        cols = np.flatnonzero(dark[y0:y1].sum(axis=0) > 0)
+        x0, x1 = int(cols[0]), int(cols[-1]) + 1
+        line = np.full((y1 - y0 + 2 * margin, x1 - x0 + 2 * margin), 255, dtype=np.uint8)
+        line[margin:margin + y1 - y0, margin:margin + x1 - x0] = crop[y0:y1, x0:x1]
+        out.append(line)
+    return out
+
+
+def reread(page: OcrPage, x0: float, x1: float, bottom: float, top: float,
+           engine: Recognizer | None = None) -> tuple[str, float | None]:
+    """Read the print inside a box of the page again, line by line, on the page image at full resolution
+    (the first reading saw the page shrunk to ``MAX_SIDE``): the text (lines joined by newlines) and the
+    lowest confidence of its characters (as ``char_confidence`` counts them)."""
+    left, upper, right, lower = _box_pixels(page, x0, x1, bottom, top, inset=2)
+    if right <= left or lower <= upper:
+        return "", None
+    engine = engine or recognizer()
+    texts, confidences = [], []
+    for line in ink_lines(page.image[upper:lower, left:right], page.dpi):
+        text, confs = engine.read_line(line)
+        if text:
+            texts.append(text)
+            confidences.extend(max(conf, MIN_CONFIDENCE) if ch in WIDTH_VARIANTS and conf >= MIN_WIDTH_VARIANT_CONFIDENCE
+                               else conf for ch, conf in zip(text, confs))
+    return "\n".join(texts), (min(confidences) if confidences else None)
+
+
+def _known_text_mask(page: OcrPage) -> np.ndarray:
+    """The pixels covered by recognised characters (each character's box over its line's height)."""
+    if page._known is None:
+        img_h, img_w = page.image.shape
+        sx, sy = img_w / page.width, img_h / page.height
+        mask = np.zeros(page.image.shape, dtype=bool)
+        for c in page.chars:
+            half = c.size * _BOX_PER_SIZE / 2  # the detected line's box, around the middle of the characters
+            top, bottom = c.cy + half, c.cy - half
+            mask[max(0, int((page.height - top) * sy)):int((page.height - bottom) * sy) + 1,
+                 max(0, int(c.x0 * sx) - 1):int(c.x1 * sx) + 2] = True
+        page._known = mask
+    return page._known
+
+
+def has_ink(page: OcrPage, x0: float, x1: float, bottom: float, top: float) -> bool:
+    """Whether the box holds print (more than a few specks) in the image the recogniser read that is not
+    part of a recognised character (the text of a merged cell reaches into the rows beside it)."""
+    left, upper, right, lower = _box_pixels(page, x0, x1, bottom, top, inset=3)
+    if right <= left or lower <= upper:
+        return False
+    ink = (page.image[upper:lower, left:right] < INK) & ~_known_text_mask(page)[upper:lower, left:right]
+    return int(ink.sum()) >= MIN_INK * (page.dpi / 300) ** 2
+
+
+def read_cells(page: OcrPage, table, *, threshold: float = MIN_CONFIDENCE,
+               engine: Recognizer | None = None) -> tuple[list[list[PrintedCell]], list[CellReading]]:
+    """The printed cells of one grid of an OCR page, as ``printed_rows`` gives them for a text page, and how
+    each non-blank cell was read. A cell whose characters are all recognised with at least ``threshold``
+    is kept. Otherwise its box is read again at full resolution: it is kept when that reading gives the
+    same text with every character at ``threshold`` or more ('confirmed'), and emptied otherwise
+    ('unsure'). A cell where nothing was recognised but that holds print is read again the same way, and
+    kept when sure, or emptied ('unread'). Emptied cells are blank in the rows (NULL for the reader); their
+    readings say what was seen, for the warning."""
+    rows = printed_rows(table, page.chars)
+    readings: list[CellReading] = []
+    for r, row in enumerate(rows):
+        top, bottom = table.rows[r]
+        for c, cell in enumerate(row):
+            confidence = cell_confidence(page.chars, cell.x0, cell.x1, bottom, top, threshold)
+            if cell.text and confidence is not None and confidence >= threshold:
+                readings.append(CellReading(r, c, cell.text, confidence, "sure"))
+                continue
+            if not cell.text and not (page.image is not None and has_ink(page, cell.x0, cell.x1, bottom, top)):
+                continue  # blank
+            again, again_confidence = (reread(page, cell.x0, cell.x1, bottom, top, engine)
+                                       if page.image is not None else ("", None))
+            sure_again = again_confidence is not None and again_confidence >= threshold
+            if cell.text and sure_again and squeeze(again) == squeeze(cell.text):
+                readings.append(CellReading(r, c, cell.text, again_confidence, "confirmed"))
+            elif not cell.text and sure_again and again:
+                cell.text = again
+                readings.append(CellReading(r, c, again, again_confidence, "confirmed"))
+            else:
+                readings.append(CellReading(r, c, cell.text or again, confidence if cell.text else again_confidence,
+                                            "unsure" if cell.text else "unread"))
+                cell.text = ""
+    return rows, readings
