@@ -174,7 +174,9 @@ class Recognizer:
         """Characters of a grey image: (text, confidence, (x0, y0, x1, y1) of the character, (top, bottom)
         of its text line), in pixels from the top left."""
         with self._lock:
-            result = self._engine(image, return_word_box=True, return_single_char_box=True)
+            # every call says every step: RapidOCR keeps the steps of the previous call as its settings
+            result = self._engine(image, use_det=True, use_cls=False, use_rec=True, return_word_box=True,
+                                  return_single_char_box=True)
         if result.boxes is None or result.txts is None:
             return []
         out = []
@@ -198,7 +200,8 @@ class Recognizer:
     def read_line(self, image: np.ndarray) -> tuple[str, list[float]]:
         """The text of an image holding one line of text (no detection), with each character's confidence."""
         with self._lock:
-            result = self._engine(image, use_det=False, use_cls=False, return_word_box=True)
+            result = self._engine(image, use_det=False, use_cls=False, use_rec=True, return_word_box=True,
+                                  return_single_char_box=False)
         if not result.txts or not result.word_results:
             return "", []
         info = result.word_results[0]  # the line's words (lists of characters), one confidence per character
