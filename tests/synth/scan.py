@@ -201,10 +201,14 @@ def _stamp_seal(image: Image.Image, center: tuple[int, int], style: ScanStyle, r
         gy = int(c + text_r * math.sin(a) - font_size)
         ink.paste(255, (gx, gy), glyph)
     # uneven inking: coverage between 55 % and 95 %, blotchy at a few millimetres
-    noise = np.asarray(Image.effect_noise((max(1, size // 24),) * 2, 60).resize((size, size), Image.BICUBIC),
+    cells = max(1, size // 24)
+    blotches = np.random.default_rng(rng.getrandbits(32)).normal(128, 60, (cells, cells)).clip(0, 255)
+    noise = np.asarray(Image.fromarray(blotches.astype(np.uint8)).resize((size, size), Image.BICUBIC),
                        dtype=np.float32)
     coverage = np.asarray(ink, dtype=np.float32) / 255 * np.clip(0.75 + (noise - 128) / 320, 0.55, 0.95)
-    coverage = np.asarray(Image.fromarray((coverage * 255).astype(np.uint8)).rotate(rng.uniform(0, 360)),
+    # stamped roughly upright: the name reads over the top, give or take a quarter turn
+    coverage = np.asarray(Image.fromarray((coverage * 255).astype(np.uint8)).rotate(rng.uniform(-25, 25),
+                                                                                     resample=Image.BICUBIC),
                           dtype=np.float32) / 255
     x0, y0 = center[0] - c, center[1] - c
     page = np.asarray(image, dtype=np.float32)

@@ -59,6 +59,9 @@ MAX_SIDE = 2000
 # strokes of table text (10-12 pt type) are shorter (camelot's default line_scale of 15 asks for a fifteenth
 # of the page, 56 pt down an A4 page, and misses the rules between header cells)
 MIN_RULE = 18.0
+# joints closer than this (points) are one ruling: a ruling found in the image wavers by a pixel or two, and
+# two rulings of a table drawn 2 pt apart (the columns of two parts of one table) are two
+LINE_TOL = 1.0
 # size of a character from the height of its detected text line (the detector's boxes are expanded around
 # the ink by about this factor of the font size)
 _BOX_PER_SIZE = 1.45
@@ -382,8 +385,8 @@ def find_rulings(grey: np.ndarray, width: float, height: float, page_no: int = 1
     tables = []
     for bbox, parse in boxes.items():
         found = parse["joints"]
-        cols = merge_close_lines(sorted([x for x, _ in found] + [bbox[0], bbox[2]]), line_tol=2)
-        rows = merge_close_lines(sorted([y for _, y in found] + [bbox[1], bbox[3]], reverse=True), line_tol=2)
+        cols = merge_close_lines(sorted([x for x, _ in found] + [bbox[0], bbox[2]]), line_tol=LINE_TOL)
+        rows = merge_close_lines(sorted([y for _, y in found] + [bbox[1], bbox[3]], reverse=True), line_tol=LINE_TOL)
         if len(cols) < 2 or len(rows) < 2:
             continue
         table = Table(list(zip(cols, cols[1:])), list(zip(rows, rows[1:])))
