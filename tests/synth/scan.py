@@ -111,7 +111,7 @@ def scan_pdf(src: Path | str, dst: Path | str, *, style: ScanStyle = ScanStyle()
 def scan_page(page: pdfium.PdfPage, style: ScanStyle, rng: random.Random) -> tuple[Image.Image, ScannedPage]:
     """The scanned image of one page (RGB, or L for a grey scan) and what was done to it."""
     scale = style.dpi / 72
-    width, height = page.get_size()
+    height = page.get_size()[1]
     image = page.render(scale=scale, draw_annots=False).to_pil().convert("RGB")
     info = ScannedPage(0, True)
     if style.seal:
@@ -131,7 +131,6 @@ def scan_page(page: pdfium.PdfPage, style: ScanStyle, rng: random.Random) -> tup
         image = image.rotate(info.angle, resample=Image.BICUBIC, expand=False, fillcolor=fill)
     if style.speckles_per_page:
         _speckle(image, style.speckles_per_page, style.dpi, rng)
-    del width
     return image, info
 
 

@@ -6,15 +6,21 @@ One page goes through:
 1. **render** with pdfium at ``dpi`` (300 by default) and keep, per pixel, the brightest of its three
    colour channels: black print stays black, grey paper stays grey, and a red seal stamped over the table
    turns nearly white (its red channel is high);
-2. **deskew**: the angle that makes the rows of the page sharpest (projection profile of the dark pixels,
-   coarse then fine, within ``MAX_SKEW`` degrees) and the image turned back by it;
+2. **deskew**: the angle that makes the rows of the page sharpest (the dark pixels counted along lines of
+   each slope, coarse then fine, within ``MAX_SKEW`` degrees) and the image turned back by it;
 3. **rulings**: camelot's own raster lattice steps (adaptive threshold, morphological line masks, contours,
    joints) on the deskewed image give camelot ``Table`` grids in PDF points, the same objects its lattice
    flavour returns for text pages (camelot itself returns nothing for a page without text: it warns that the
    page is image-based and stops before looking for lines);
 4. **recognition** with RapidOCR (PP-OCR detection and recognition models shipped inside the ``rapidocr``
-   wheel, run by onnxruntime) on the deskewed image with the rulings painted out, each text line split
-   into characters by the recogniser's own alignment; every character keeps its confidence.
+   wheel, run by onnxruntime) on the deskewed image with the rulings and specks of dust painted out, each
+   text line split into characters by the recogniser's own alignment; every character keeps its
+   confidence.
+
+``read_cells`` then reads the cells of a grid: a cell the recogniser is unsure of, or that holds print
+where nothing was recognised, is read again line by line at full resolution, and left empty (NULL) with a
+warning unless that reading is sure and agrees. ``looks_like_amount`` is the stricter spelling an amount
+read by OCR must have.
 
 Coordinates are PDF points, origin at the bottom left of the page as displayed, as ``Char`` has them. The
 models are never downloaded: their files are looked up inside the installed package and checked against
@@ -26,10 +32,9 @@ model paths.
 from __future__ import annotations
 
 import hashlib
-import logging
 import math
-import re
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -40,8 +45,6 @@ import numpy as np
 
 from ...extract import PrintedCell, printed_rows
 from ...page_text import Char, PageText, TextLine, _lines, squeeze
-
-log = logging.getLogger(__name__)
 
 DEFAULT_DPI = 300
 MAX_SKEW = 2.0  # degrees; scanners feed sheets a little askew, never more than a degree or two
@@ -107,7 +110,8 @@ def _rapidocr_dir() -> Path:
     try:
         import rapidocr
     except ImportError as e:
-        raise OcrUnavailable("OCR needs the packages rapidocr and onnxruntime: pip install 'juesuan[ocr]'") from e
+        raise OcrUnavailable("OCR needs the packages rapidocr and onnxruntime, dependencies of juesuan: "
+                             "reinstall it (pip install -e .)") from e
     return Path(rapidocr.__file__).resolve().parent
 
 
