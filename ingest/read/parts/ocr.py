@@ -599,7 +599,8 @@ def reread(page: OcrPage, x0: float, x1: float, bottom: float, top: float,
 
 
 def _known_text_mask(page: OcrPage) -> np.ndarray:
-    """The pixels covered by recognised characters (each character's box over its line's height)."""
+    """The pixels covered by recognised characters (each character's box, widened by half its size either
+    side, over its line's height)."""
     if page._known is None:
         img_h, img_w = page.image.shape
         sx, sy = img_w / page.width, img_h / page.height
@@ -607,8 +608,10 @@ def _known_text_mask(page: OcrPage) -> np.ndarray:
         for c in page.chars:
             half = c.size * _BOX_PER_SIZE / 2  # the detected line's box, around the middle of the characters
             top, bottom = c.cy + half, c.cy - half
+            # the recogniser's character boxes are narrower than the glyphs: widen them to their neighbours
+            left, right = c.x0 - 0.5 * c.size, c.x1 + 0.5 * c.size
             mask[max(0, int((page.height - top) * sy)):int((page.height - bottom) * sy) + 1,
-                 max(0, int(c.x0 * sx) - 1):int(c.x1 * sx) + 2] = True
+                 max(0, int(left * sx)):int(right * sx) + 1] = True
         page._known = mask
     return page._known
 
@@ -631,23 +634,31 @@ def read_cells(page: OcrPage, table, *, threshold: float = MIN_CONFIDENCE,
     same text with every character at ``threshold`` or more ('confirmed'), and emptied otherwise
     ('unsure'). A cell where nothing was recognised but that holds print is read again the same way, and
     kept when sure, or emptied ('unread'). Emptied cells are blank in the rows (NULL for the reader); their
-    readings say what was seen, for the warning."""
+    readings say what was seen, for the warning. A sure cell that also holds print outside its recognised
+    characters (the last line of a wrapped label left out) is read again too: kept as first read when the
+    second reading agrees, completed when it is sure and holds the first, emptied ('unsure') otherwise."""
     rows = printed_rows(table, page.chars)
     readings: list[CellReading] = []
     for r, row in enumerate(rows):
         top, bottom = table.rows[r]
         for c, cell in enumerate(row):
             confidence = cell_confidence(page.chars, cell.x0, cell.x1, bottom, top, threshold)
-            if cell.text and confidence is not None and confidence >= threshold:
+            unread_ink = page.image is not None and has_ink(page, cell.x0, cell.x1, bottom, top)
+            if cell.text and confidence is not None and confidence >= threshold and not unread_ink:
                 readings.append(CellReading(r, c, cell.text, confidence, "sure"))
                 continue
-            if not cell.text and not (page.image is not None and has_ink(page, cell.x0, cell.x1, bottom, top)):
+            if not cell.text and not unread_ink:
                 continue  # blank
             again, again_confidence = (reread(page, cell.x0, cell.x1, bottom, top, engine)
                                        if page.image is not None else ("", None))
             sure_again = again_confidence is not None and again_confidence >= threshold
+            sure_first = confidence is not None and confidence >= threshold
             if cell.text and sure_again and squeeze(again) == squeeze(cell.text):
-                readings.append(CellReading(r, c, cell.text, again_confidence, "confirmed"))
+                readings.append(CellReading(r, c, cell.text, min(again_confidence, confidence or 1.0), "confirmed"))
+            elif cell.text and sure_first and sure_again and squeeze(cell.text) in squeeze(again):
+                # the print the first reading left out (a wrapped label's last line), read surely the second time
+                cell.text = again
+                readings.append(CellReading(r, c, again, min(again_confidence, confidence), "confirmed"))
             elif not cell.text and sure_again and again:
                 cell.text = again
                 readings.append(CellReading(r, c, again, again_confidence, "confirmed"))
