@@ -129,7 +129,7 @@ def main() -> None:
     import playa
 
     engines = args.engines.split(",")
-    rapid = ocr.Recognizer() if "rapidocr" in engines else None
+    rapid = ocr.Recognizer(threads=1) if "rapidocr" in engines else None
     with tempfile.TemporaryDirectory() as tmp:
         for dpi in [int(d) for d in args.dpi.split(",")]:
             counts = {e: defaultdict(lambda: {"cells": 0, "exact": 0, "unsure": 0, "silent": 0, "examples": [],
@@ -153,7 +153,8 @@ def main() -> None:
                     for engine in engines:
                         t, c0 = time.perf_counter(), _cpu()
                         if engine == "rapidocr":
-                            found = ocr.ocr_image(grey, width, height, page_no, deskew=False, engine=rapid).chars
+                            found = ocr.ocr_image(grey, width, height, page_no, deskew=False, engine=rapid,
+                                                  dpi=dpi).chars
                             threshold = ocr.MIN_CONFIDENCE
                         else:
                             found = tesseract_chars(erased, width, height)
