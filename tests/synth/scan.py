@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 SEAL_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian fonts-wqy-zenhei (make fonts)
 SEAL_MIN_RULES = 4
@@ -136,7 +136,7 @@ def scan_page(page: pdfium.PdfPage, style: ScanStyle, rng: random.Random) -> tup
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=quality, optimize=True)
+    image.save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()
 
 
@@ -210,31 +210,27 @@ def _stamp_seal(image: Image.Image, center: tuple[int, int], style: ScanStyle, r
                                                                                      resample=Image.BICUBIC),
                           dtype=np.float32) / 255
     x0, y0 = center[0] - c, center[1] - c
-    page = np.asarray(image, dtype=np.float32)
-    h, w = page.shape[:2]
+    w, h = image.size
     sx0, sy0, sx1, sy1 = max(0, x0), max(0, y0), min(w, x0 + size), min(h, y0 + size)
     if sx1 <= sx0 or sy1 <= sy0:
         return
     cov = coverage[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0, None]
     red = np.array(SEAL_RED, dtype=np.float32) / 255
-    region = page[sy0:sy1, sx0:sx1]
-    page[sy0:sy1, sx0:sx1] = region * (1 - cov + cov * red)
-    image.paste(Image.fromarray(page.astype(np.uint8)))
+    region = np.asarray(image.crop((sx0, sy0, sx1, sy1)), dtype=np.float32)
+    image.paste(Image.fromarray((region * (1 - cov + cov * red)).astype(np.uint8)), (sx0, sy0))
 
 
 def _paper(image: Image.Image, levels: tuple[int, int], rng: random.Random) -> Image.Image:
     """Multiply the page by a paper tone that drifts from one grey level to another across the page."""
     darkest, lightest = levels
-    w, h = image.size
     angle = rng.uniform(0, 2 * math.pi)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    t = (np.cos(angle) * xx / w + np.sin(angle) * yy / h)
+    n = 64  # the tone is a plane: drawn small, stretched over the page
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float32) / (n - 1)
+    t = np.cos(angle) * xx + np.sin(angle) * yy
     t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
-    tone = (darkest + (lightest - darkest) * t) / 255
-    page = np.asarray(image, dtype=np.float32)
-    if page.ndim == 3:
-        tone = tone[..., None]
-    return Image.fromarray((page * tone).astype(np.uint8), mode=image.mode)
+    tone = Image.fromarray((darkest + (lightest - darkest) * t).astype(np.uint8), mode="L")
+    tone = tone.resize(image.size, Image.BILINEAR)
+    return ImageChops.multiply(image, tone if image.mode == "L" else tone.convert(image.mode))
 
 
 def _speckle(image: Image.Image, count: int, dpi: int, rng: random.Random) -> None:
