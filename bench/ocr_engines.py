@@ -35,10 +35,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.extract import _read, printed_rows  # noqa: E402
-from ingest.layouts.cells import AMOUNT, CODE  # noqa: E402
-from ingest.page_text import Char, page_chars, squeeze  # noqa: E402
+from ingest.read.cells import CODE  # noqa: E402
+from ingest.read.document import Document  # noqa: E402
 from ingest.read.parts import ocr  # noqa: E402
+from ingest.read.parts.lattice import printed_rows, vector_tables  # noqa: E402
+from ingest.read.text import Char, squeeze  # noqa: E402
+
+#: printed like an amount: digits with thousands separators, a point, a minus or brackets
+AMOUNT = re.compile(r"^[-−–]?\(?[\d,，]*\d(?:\.\d+)?\)?$")
 from tests.synth.scan import ScanStyle, scan_pdf  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"
@@ -126,8 +130,6 @@ def main() -> None:
     ap.add_argument("--engines", default="rapidocr,tesseract")
     ap.add_argument("--pages", type=int, default=0, help="at most N table pages per sample (0: all)")
     args = ap.parse_args()
-    import playa
-
     engines = args.engines.split(",")
     rapid = ocr.Recognizer(threads=1) if "rapidocr" in engines else None
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,12 +144,10 @@ def main() -> None:
                 src = SAMPLES / f"{key}.pdf"
                 scan = Path(tmp) / f"{key}-{dpi}.pdf"
                 scan_pdf(src, scan, style=ScanStyle(dpi=dpi, max_angle=0.0), seed=dpi, pages=pages)
-                grids = {}
-                for table in _read(str(src), pages, engine="vector"):
-                    grids.setdefault(int(table.parsing_report["page"]), []).append(table)
-                doc = playa.open(str(src), space="page")
+                doc = Document(src)
+                grids = vector_tables(doc, pages)
                 for page_no in pages:
-                    truth = page_chars(doc, page_no)
+                    truth = doc.chars(page_no)
                     grey, width, height = ocr.render_page(scan, page_no, dpi)
                     erased = ocr.despeckle(ocr.erase(grey, ocr.find_rulings(grey, width, height, page_no).mask), dpi)
                     for engine in engines:

@@ -16,15 +16,15 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import playa
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from ingest.extract import _read, printed_rows
-from ingest.page_text import page_chars, squeeze
-from ingest.pdf_source import image_only_pages, open_pdf, page_texts
+from ingest.read.document import Document
 from ingest.read.parts import ocr
+from ingest.read.parts.lattice import printed_rows, vector_tables
+from ingest.read.source import image_only_pages, open_pdf
+from ingest.read.text import read_pages, squeeze
 from synth.scan import ScanStyle, scan_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,18 +33,17 @@ TABLE_PAGE = 5  # 02 收入决算表 continued: codes, labels (some wrapped) and
 
 
 def _vector_grids(pages: list[int]) -> dict[int, list]:
-    grids: dict[int, list] = {}
-    for table in _read(str(SAMPLE), pages, engine="vector"):
-        grids.setdefault(int(table.parsing_report["page"]), []).append(table)
-    return grids
+    with Document(SAMPLE) as document:
+        return vector_tables(document, pages)
 
 
 def _text_layer(page_no: int):
-    doc = playa.open(str(SAMPLE), space="page")
-    try:
-        return page_chars(doc, page_no)
-    finally:
-        doc.close()
+    with Document(SAMPLE) as document:
+        return document.chars(page_no)
+
+
+def page_texts(source) -> list[str]:
+    return [page.text for page in read_pages(source.document)]
 
 
 @pytest.fixture(scope="module")
@@ -107,14 +106,15 @@ def _image_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def test_a_whole_scan_is_refused_by_todays_reader_as_scanned(tmp_path):
-    from ingest.errors import ScannedPdf
-    from ingest.read_report import read_report
+def test_a_whole_scan_read_with_ocr_off_fails_as_scanned(tmp_path):
+    from ingest.read.errors import ScannedPdf
+    from ingest.read.report import read_report
 
     path = tmp_path / "all.pdf"
-    scan_pdf(SAMPLE, path, style=ScanStyle(dpi=72, speckles_per_page=0), seed=1)
-    with pytest.raises(ScannedPdf, match="no text layer on any page"):
-        read_report(path)
+    scan_pdf(SAMPLE, path, style=ScanStyle(dpi=72, speckles_per_page=0), seed=1, pages=None)
+    with pytest.raises(ScannedPdf, match=r"no text layer on any page \(26 pages of images\): it is a scan, and "
+                                         r"OCR is off \(--ocr off\)"):
+        read_report(path, ocr="off")
 
 
 # ------------------------------------------------------------------------------------------- image

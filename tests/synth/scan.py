@@ -11,7 +11,8 @@ same bytes. What a scanner adds, in the order it happens to paper:
   the pages that hold one (a page with at least ``SEAL_MIN_RULES`` long horizontal rules);
 * paper that is not white: a grey tone with a slow gradient across the page;
 * the optics: a slight blur;
-* the sheet laid a little askew: a rotation of up to ``max_angle`` degrees either way;
+* the sheet laid a little askew: a rotation of up to ``max_angle`` degrees either way (and, with
+  ``turn``, fed a quarter or half turn round: the page image and its PDF page turned);
 * dust: dark speckles, a few pixels each;
 * JPEG compression (the image is stored as DCT, as scanners store it).
 
@@ -46,6 +47,7 @@ class ScanStyle:
     seal: bool = True
     seal_text: str = "行政审批和政务信息管理局"
     grey: bool = False  # a greyscale scan (the seal then prints grey)
+    turn: int = 0  # degrees counter-clockwise the sheet was turned in the scanner: 0, 90, 180 or 270
 
     def clean(self) -> ScanStyle:
         """Only rendered and compressed: no seal, paper tone, blur, rotation or dust."""
@@ -95,6 +97,8 @@ def scan_pdf(src: Path | str, dst: Path | str, *, style: ScanStyle = ScanStyle()
             rng = random.Random(f"{seed}:{page_no}")
             page = source[page_no - 1]
             width, height = page.get_size()
+            if style.turn % 180:
+                width, height = height, width
             image, info = scan_page(page, style, rng)
             data = _jpeg(image, style.jpeg_quality)
             out.del_page(page_no - 1)
@@ -131,6 +135,8 @@ def scan_page(page: pdfium.PdfPage, style: ScanStyle, rng: random.Random) -> tup
         image = image.rotate(info.angle, resample=Image.BICUBIC, expand=False, fillcolor=fill)
     if style.speckles_per_page:
         _speckle(image, style.speckles_per_page, style.dpi, rng)
+    if style.turn:
+        image = image.rotate(style.turn, expand=True)
     return image, info
 
 

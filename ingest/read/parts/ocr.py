@@ -37,14 +37,16 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from ...extract import PrintedCell, printed_rows
-from ...page_text import Char, PageText, TextLine, _lines, squeeze
+from ..text import Char, PageText, TextLine, _lines, squeeze
+from . import PrintedCell
+from .lattice import printed_rows
 
 DEFAULT_DPI = 300
 MAX_SKEW = 2.0  # degrees; scanners feed sheets a little askew, never more than a degree or two
@@ -58,6 +60,10 @@ RAPIDOCR_MODELS = {
 # the longest side of the image the detector sees, in pixels (RapidOCR's default is 2000: a 300 dpi A4 page
 # would be shrunk to 171 dpi)
 MAX_SIDE = 2000
+# text lines recognised at once: one. A batch is padded to its widest line, and the recogniser's output for a
+# long line (the leaders of a table of contents) takes tens of MB: six at a time raised a page's peak memory
+# by 250 MB (to 1.25 GB) for no measurable gain in time
+REC_BATCH = 1
 # the shortest ruling looked for, in points: under a narrow header cell a rule may be this short, and the
 # strokes of table text (10-12 pt type) are shorter (camelot's default line_scale of 15 asks for a fifteenth
 # of the page, 56 pt down an A4 page, and misses the rules between header cells)
@@ -94,13 +100,26 @@ class OcrPage:
     # the deskewed page as the recogniser read it (rulings and dust painted out), for reading a cell again
     image: np.ndarray | None = field(default=None, repr=False)
     _known: np.ndarray | None = field(default=None, repr=False)
+    # degrees (counter-clockwise) the page image was turned to set its text upright: 0, 90, 180 or 270
+    turn: int = 0
+    grids: list[OcrGrid] = field(default_factory=list)  # its ruled grids, cells read (``read_page``)
 
     def lines(self) -> list[TextLine]:
         return _lines(list(self.chars), self.width, self.height)
 
     def page_text(self) -> PageText:
         """The page as the text pass sees a text page (no images counted: OCR has read them)."""
-        return PageText(self.page, self.width, self.height, self.lines(), 0)
+        return PageText(self.page, self.width, self.height, self.lines())
+
+
+@dataclass
+class OcrGrid:
+    """One ruled grid of an OCR page with its cells read: the printed rows (``read_cells``) and how each
+    non-blank cell was read."""
+
+    table: object  # camelot.core.Table, in PDF points
+    rows: list[list[PrintedCell]]
+    readings: list[CellReading]
 
 
 # ------------------------------------------------------------------------------------------- the engine
@@ -154,14 +173,34 @@ def model_files() -> dict[str, Path]:
     return out
 
 
+@dataclass
+class OcrLine:
+    """A text line found by the detector: its text, confidence, box (x0, top, x1, bottom in pixels from the
+    top left) and characters as ``Recognizer.read`` gives them."""
+
+    text: str
+    confidence: float
+    box: tuple[float, float, float, float]
+    chars: list[tuple]
+
+    @property
+    def width(self) -> float:
+        return self.box[2] - self.box[0]
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+
 class Recognizer:
     """RapidOCR with the shipped models, detection and recognition only (pages are deskewed first, so the
     text-direction classifier is not needed). One per process; not to be shared between threads."""
 
-    def __init__(self, threads: int | None = None, max_side: int = MAX_SIDE):
+    def __init__(self, threads: int | None = None, max_side: int = MAX_SIDE, rec_batch: int = REC_BATCH):
         files = model_files()
         from rapidocr import RapidOCR
 
+        self.threads = threads
         threads = threads or -1
         self._engine = RapidOCR(params={
             "Global.log_level": "error",
@@ -171,7 +210,7 @@ class Recognizer:
             "Global.max_side_len": max_side,
             "Det.model_path": str(files["det"]),
             "Rec.model_path": str(files["rec"]),
-            "Rec.rec_batch_num": 16,
+            "Rec.rec_batch_num": rec_batch,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         })
@@ -180,6 +219,10 @@ class Recognizer:
     def read(self, image: np.ndarray) -> list[tuple[str, float, tuple[float, float, float, float], tuple[float, float]]]:
         """Characters of a grey image: (text, confidence, (x0, y0, x1, y1) of the character, (top, bottom)
         of its text line), in pixels from the top left."""
+        return [c for line in self.read_lines(image) for c in line.chars]
+
+    def read_lines(self, image: np.ndarray) -> list[OcrLine]:
+        """The text lines of a grey image as the detector boxed them, each with its characters."""
         with self._lock:
             # every call says every step: RapidOCR keeps the steps of the previous call as its settings
             result = self._engine(image, use_det=True, use_cls=False, use_rec=True, return_word_box=True,
@@ -187,22 +230,22 @@ class Recognizer:
         if result.boxes is None or result.txts is None:
             return []
         out = []
-        for box, line_score, words in zip(result.boxes, result.scores, result.word_results):
+        for box, text, line_score, words in zip(result.boxes, result.txts, result.scores, result.word_results):
             line_top, line_bottom = float(np.min(box[:, 1])), float(np.max(box[:, 1]))
             line = []
-            for text, score, quad in words:
+            for word, score, quad in words:
                 quad = np.asarray(quad, dtype=float)
                 x0, x1 = float(quad[:, 0].min()), float(quad[:, 0].max())
                 # a word box of several characters (a Latin word) is shared out evenly
-                chars = [c for c in text if not c.isspace()]
+                chars = [c for c in word if not c.isspace()]
                 step = (x1 - x0) / max(len(chars), 1)
                 for i, ch in enumerate(chars):
                     line.append([ch, float(min(score, line_score)), (x0 + i * step, line_top, x0 + (i + 1) * step, line_bottom),
                                  (line_top, line_bottom)])
             _full_width_punctuation(line)
-            out.extend(tuple(c) for c in line)
+            box_xy = (float(np.min(box[:, 0])), line_top, float(np.max(box[:, 0])), line_bottom)
+            out.append(OcrLine(text, float(line_score), box_xy, [tuple(c) for c in line]))
         return out
-
 
     def read_line(self, image: np.ndarray) -> tuple[str, list[float]]:
         """The text of an image holding one line of text (no detection), with each character's confidence."""
@@ -242,13 +285,14 @@ def _full_width_punctuation(line: list[list]) -> None:
 _recognizer: Recognizer | None = None
 
 
-def recognizer() -> Recognizer:
-    """The process's recognizer, made on first use (loading the models takes a second)."""
+def recognizer(threads: int | None = None) -> Recognizer:
+    """The process's recognizer, made on first use (loading the models takes a second), with ``threads``
+    recognition threads (default: ``JUESUAN_OCR_THREADS``, else 1: files are read in parallel processes,
+    one per core). Asked for another number of threads, it is made again."""
     global _recognizer
-    if _recognizer is None:
-        # one thread: files are read in parallel processes, one per core (measured on 2 cores: a second
-        # thread in the same process gained nothing while another process was busy)
-        _recognizer = Recognizer(threads=int(os.environ.get("JUESUAN_OCR_THREADS", "1")))
+    threads = max(1, threads or int(os.environ.get("JUESUAN_OCR_THREADS", "1")))
+    if _recognizer is None or _recognizer.threads != threads:
+        _recognizer = Recognizer(threads=threads)
     return _recognizer
 
 
@@ -420,28 +464,45 @@ def erase(grey: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def ocr_image(grey: np.ndarray, width: float, height: float, page_no: int = 1, *, deskew: bool = True,
-              engine: Recognizer | None = None, dpi: int = DEFAULT_DPI) -> OcrPage:
-    """Read one page image (grey, as ``render_page`` gives it) of a page ``width`` x ``height`` points."""
-    seconds: dict[str, float] = {}
-    t = time.perf_counter()
-    angle = estimate_skew(grey) if deskew else 0.0
-    grey = rotate(grey, angle)
-    seconds["deskew"] = time.perf_counter() - t
-    t = time.perf_counter()
-    rulings = find_rulings(grey, width, height, page_no)
-    seconds["rulings"] = time.perf_counter() - t
-    t = time.perf_counter()
-    cleaned = despeckle(erase(grey, rulings.mask), dpi)
-    found = (engine or recognizer()).read(cleaned)
-    seconds["recognition"] = time.perf_counter() - t
-    img_h, img_w = grey.shape
+              engine: Recognizer | None = None, dpi: int = DEFAULT_DPI, upright: bool = True) -> OcrPage:
+    """Read one page image (grey, as ``render_page`` gives it) of a page ``width`` x ``height`` points.
+
+    With ``upright``, a page whose text runs down or up the page (scanned a quarter turn round) or stands
+    on its head is turned upright first (``upright_turn``): its characters then come in the coordinates of
+    the page turned upright, ``width`` and ``height`` swapped for a quarter turn."""
+    engine = engine or recognizer()
+    seconds = {"deskew": 0.0, "rulings": 0.0, "recognition": 0.0}
+    turn = 0
+    while True:
+        t = time.perf_counter()
+        angle = estimate_skew(grey) if deskew else 0.0
+        straight = rotate(grey, angle)
+        seconds["deskew"] += time.perf_counter() - t
+        t = time.perf_counter()
+        rulings = find_rulings(straight, width, height, page_no)
+        seconds["rulings"] += time.perf_counter() - t
+        t = time.perf_counter()
+        cleaned = despeckle(erase(straight, rulings.mask), dpi)
+        lines = engine.read_lines(cleaned)
+        seconds["recognition"] += time.perf_counter() - t
+        if upright and turn == 0:
+            t = time.perf_counter()
+            turn = upright_turn(cleaned, lines, engine)
+            seconds["recognition"] += time.perf_counter() - t
+            if turn:
+                grey = np.ascontiguousarray(np.rot90(grey, turn // 90))
+                if turn % 180:
+                    width, height = height, width
+                continue
+        break
+    img_h, img_w = straight.shape
     sx, sy = width / img_w, height / img_h
     chars = []
-    for text, confidence, (x0, _, x1, _), (top, bottom) in found:
+    for text, confidence, (x0, _, x1, _), (top, bottom) in (c for line in lines for c in line.chars):
         size = (bottom - top) * sy / _BOX_PER_SIZE
         middle = height - (top + bottom) / 2 * sy
         chars.append(OcrChar(text, x0 * sx, x1 * sx, middle - 0.35 * size, size, round(confidence, 4)))
-    return OcrPage(page_no, width, height, dpi, angle, chars, rulings.tables, seconds, cleaned)
+    return OcrPage(page_no, width, height, dpi, angle, chars, rulings.tables, seconds, cleaned, turn=turn)
 
 
 def ocr_page(path: Path | str, page_no: int, *, dpi: int = DEFAULT_DPI, deskew: bool = True,
@@ -453,6 +514,84 @@ def ocr_page(path: Path | str, page_no: int, *, dpi: int = DEFAULT_DPI, deskew: 
     page = ocr_image(grey, width, height, page_no, deskew=deskew, engine=engine, dpi=dpi)
     page.seconds = {"render": render_seconds, **page.seconds}
     return page
+
+
+def read_page(document, page_no: int, *, dpi: int = DEFAULT_DPI, engine: Recognizer | None = None) -> OcrPage:
+    """One page of an opened ``read.document.Document`` read by OCR, the cells of its grids read too
+    (``OcrPage.grids``). The page image is let go afterwards: a report's pages are read one after the
+    other, and only the characters, grids and cells are kept."""
+    engine = engine or recognizer()
+    t = time.perf_counter()
+    width, height = document.size(page_no)
+    grey = ink(document.render(page_no, dpi))
+    render_seconds = time.perf_counter() - t
+    page = ocr_image(grey, width, height, page_no, engine=engine, dpi=dpi)
+    del grey
+    t = time.perf_counter()
+    for table in page.tables:
+        rows, readings = read_cells(page, table, engine=engine)
+        page.grids.append(OcrGrid(table, rows, readings))
+    page.seconds = {"render": render_seconds, **page.seconds, "cells": time.perf_counter() - t}
+    page.image = page._known = None
+    return page
+
+
+def read_by_ocr(document, pages: list[int], *, dpi: int = DEFAULT_DPI, threads: int | None = None,
+                on_page: Callable[[int, int, int], None] | None = None) -> None:
+    """Read `pages` of an opened ``read.document.Document`` by OCR, one after the other (`read_page`), and
+    give the document what was read (``Document.add_ocr_page``): its characters, size and grids are the
+    recognised ones from then on. ``on_page(done, total, page_no)`` is called before the first page and
+    after each. Raises `OcrUnavailable` when the engine or its models are missing."""
+    engine = recognizer(threads)
+    total = len(pages)
+    if on_page is not None and pages:
+        on_page(0, total, pages[0])
+    for done, page_no in enumerate(pages, 1):
+        document.add_ocr_page(read_page(document, page_no, dpi=dpi, engine=engine))
+        if on_page is not None:
+            on_page(done, total, page_no)
+
+
+#: A page is turned a quarter round when this many of its text lines stand taller than wide, and more
+#: than twice as many as lie wider than tall (Chinese characters are square: a line of two or more lies
+#: wide when upright) ...
+MIN_TALL_LINES = 3
+#: ... and stands on its head when its lines of four characters or more are read with a mean confidence
+#: below this (text upside down reads as unsure strings of other characters).
+UPSIDE_DOWN_CONFIDENCE = 0.6
+#: How many of its lines are read again each way round to choose the turn.
+TURN_SAMPLE = 8
+
+
+def upright_turn(image: np.ndarray, lines: list[OcrLine], engine: Recognizer) -> int:
+    """The turn (degrees counter-clockwise: 0, 90, 180 or 270) that sets the page's text upright, from the
+    text lines first found in the page ``image``: tall lines mean a quarter turn, read again turned either
+    way to tell which; lines read unsurely are read again upside down."""
+    tall = [ln for ln in lines if ln.height > 1.5 * ln.width]
+    wide = [ln for ln in lines if ln.width > 1.5 * ln.height]
+    if len(tall) >= MIN_TALL_LINES and len(tall) > 2 * len(wide):
+        sample = sorted(tall, key=lambda ln: -ln.height)[:TURN_SAMPLE]
+        return max((90, 270), key=lambda turn: _sample_score(image, sample, turn, engine))
+    long = [ln for ln in lines if len(ln.chars) >= 4]
+    if long and sum(ln.confidence for ln in long) / len(long) < UPSIDE_DOWN_CONFIDENCE:
+        sample = sorted(long, key=lambda ln: -ln.width)[:TURN_SAMPLE]
+        if _sample_score(image, sample, 180, engine) > _sample_score(image, sample, 0, engine):
+            return 180
+    return 0
+
+
+def _sample_score(image: np.ndarray, lines: list[OcrLine], turn: int, engine: Recognizer) -> float:
+    """The summed confidence of the characters read in the boxes of ``lines``, each turned by ``turn``."""
+    img_h, img_w = image.shape
+    total = 0.0
+    for ln in lines:
+        x0, y0, x1, y1 = (int(v) for v in ln.box)
+        crop = image[max(0, y0 - 4):min(img_h, y1 + 4), max(0, x0 - 4):min(img_w, x1 + 4)]
+        if crop.size == 0:
+            continue
+        _, confidences = engine.read_line(np.ascontiguousarray(np.rot90(crop, turn // 90)))
+        total += sum(confidences)
+    return total
 
 
 # punctuation that the recogniser reads in both widths, and so with a split, lower confidence: the width is
@@ -520,6 +659,15 @@ def usual_decimals(texts) -> int | None:
 
 # ------------------------------------------------------------------------------------------- cells
 
+#: A label (no digit) read alike twice is kept when both readings are at least this sure; an amount or a
+#: code must be read surely (``MIN_CONFIDENCE``).
+MIN_AGREED_CONFIDENCE = 0.5
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
 INK = 160  # grey level below which a pixel is ink
 MIN_INK = 30  # pixels of ink (at 300 dpi) that make a cell not blank: a "1" of 8 pt type has about 60
 
@@ -532,13 +680,18 @@ class CellReading:
     col: int  # index of the printed cell in its row
     text: str  # as recognised (also when it is not kept)
     confidence: float | None  # the lowest of its characters' (None: nothing recognised)
-    status: str  # 'sure', 'confirmed' (unsure at first, the same text read again surely), 'unsure', 'unread'
+    # 'sure', 'confirmed' (unsure at first, the same text read again surely), 'agreed' (a label without
+    # digits read alike twice, unsurely), 'unsure', 'unread'
+    status: str
 
     @property
     def kept(self) -> bool:
-        return self.status in ("sure", "confirmed")
+        return self.status in ("sure", "confirmed", "agreed")
 
     def warning(self, page: int) -> str | None:
+        if self.status == "agreed":
+            return (f"page {page}: a label read by OCR as {self.text!r} with confidence {self.confidence:.2f}, "
+                    "alike both times it was read, is kept")
         if self.status == "unsure":
             return (f"page {page}: a cell read by OCR as {self.text!r} with confidence {self.confidence:.2f} "
                     "(twice unsure) is left empty")
@@ -632,7 +785,8 @@ def read_cells(page: OcrPage, table, *, threshold: float = MIN_CONFIDENCE,
     each non-blank cell was read. A cell whose characters are all recognised with at least ``threshold``
     is kept. Otherwise its box is read again at full resolution: it is kept when that reading gives the
     same text with every character at ``threshold`` or more ('confirmed'), and emptied otherwise
-    ('unsure'). A cell where nothing was recognised but that holds print is read again the same way, and
+    ('unsure'), unless it holds no digit and both readings agree with at least ``MIN_AGREED_CONFIDENCE``
+    ('agreed', a label). A cell where nothing was recognised but that holds print is read again the same way, and
     kept when sure, or emptied ('unread'). Emptied cells are blank in the rows (NULL for the reader); their
     readings say what was seen, for the warning. A sure cell that also holds print outside its recognised
     characters (the last line of a wrapped label left out) is read again too: kept as first read when the
@@ -654,7 +808,9 @@ def read_cells(page: OcrPage, table, *, threshold: float = MIN_CONFIDENCE,
             sure_again = again_confidence is not None and again_confidence >= threshold
             sure_first = confidence is not None and confidence >= threshold
             if cell.text and sure_again and squeeze(again) == squeeze(cell.text):
-                readings.append(CellReading(r, c, cell.text, min(again_confidence, confidence or 1.0), "confirmed"))
+                # the reading that confirms the cell says how sure it is
+                readings.append(CellReading(r, c, cell.text, min(again_confidence, confidence) if sure_first
+                                            else again_confidence, "confirmed"))
             elif cell.text and sure_first and sure_again and squeeze(cell.text) in squeeze(again):
                 # the print the first reading left out (a wrapped label's last line), read surely the second time
                 cell.text = again
@@ -662,8 +818,18 @@ def read_cells(page: OcrPage, table, *, threshold: float = MIN_CONFIDENCE,
             elif not cell.text and sure_again and again:
                 cell.text = again
                 readings.append(CellReading(r, c, again, again_confidence, "confirmed"))
+            elif (cell.text and again and squeeze(again) == squeeze(cell.text) and not _has_digit(cell.text)
+                  and min(confidence or 0.0, again_confidence or 0.0) >= MIN_AGREED_CONFIDENCE):
+                # a label (a header's, a row's) read alike twice: the words a header may hold are known to
+                # the warehouse, and a row is keyed by its code, so an unsure label cannot pass for another
+                readings.append(CellReading(r, c, cell.text, min(confidence, again_confidence), "agreed"))
             else:
                 readings.append(CellReading(r, c, cell.text or again, confidence if cell.text else again_confidence,
                                             "unsure" if cell.text else "unread"))
                 cell.text = ""
+    for row in rows:
+        for cell in row:
+            cell.confidence = None
+    for reading in readings:
+        rows[reading.row][reading.col].confidence = reading.confidence if reading.kept else None
     return rows, readings
