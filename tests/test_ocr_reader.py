@@ -28,7 +28,7 @@ from synth.scan import ScanStyle, scan_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "jiaozuo-2024.pdf"
-#: 08 国有资本经营预算财政拨款支出决算表 ends on page 14 (it starts on the text page 13) and 09 三公 is all on it
+#: the grid of 08 国有资本经营预算财政拨款支出决算表 is on page 14 (its title on the text page 13), and 09 三公 all
 SCANNED_PAGE = 14
 
 
@@ -60,9 +60,10 @@ def test_a_mixed_pdf_loads_its_text_pages_as_text_and_its_scanned_page_by_ocr(mi
     _, warehouse, calls = mixed
     flavors = dict(query(warehouse, "select table_no, flavor from raw.report_tables"))
     assert sorted(flavors) == list(range(1, 10))
-    assert flavors[9] == "ocr"  # all on the scanned page
-    assert flavors[8] == "lattice/vector,ocr"  # begun on a text page, ended on the scanned one
+    assert flavors[8] == flavors[9] == "ocr"
     assert all(flavors[n] == "lattice/vector" for n in range(1, 8))
+    # 08's title from the text layer of page 13, its grid from the image of page 14
+    assert query(warehouse, "select first_page, last_page from raw.report_tables where table_no = 8") == [(13, 14)]
     (warnings,) = query(warehouse, "select warnings from raw.files")[0]
     assert "page 14 has no text layer (scanned): read by OCR" in warnings
     assert calls == [("mixed.pdf", 0, 1), ("mixed.pdf", 1, 1)]  # the progress display's OCR pages

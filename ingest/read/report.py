@@ -194,9 +194,9 @@ def _read(path: Path, source: PdfSource, max_pages: int | None, ocr: str = DEFAU
     report.narrative = read_narrative(narrative_pages(source.document))
     report.warnings[:0] = warnings
     if ocr == "off" and scanned:
-        report.warnings.append(f"{_pages(scanned)} images without text (scanned); "
-                               f"{'they were' if len(scanned) > 1 else 'it was'} not read (--ocr off)"
-                               .replace("page is images", "page is an image"))
+        report.warnings.append(f"page {scanned[0]} is an image without text (scanned); it was not read (--ocr off)"
+                               if len(scanned) == 1 else f"pages {_page_list(scanned)} are images without text "
+                               "(scanned); they were not read (--ocr off)")
     for found in report.tables.values():
         report.warnings += found.warnings
         if report.ocr_pages:
