@@ -44,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cells import is_data_row
 from ..text import Char, PageText, TextLine, _lines, squeeze
 from . import PrintedCell
 from .lattice import printed_rows
@@ -681,14 +682,17 @@ class CellReading:
     text: str  # as recognised (also when it is not kept)
     confidence: float | None  # the lowest of its characters' (None: nothing recognised)
     # 'sure', 'confirmed' (unsure at first, the same text read again surely), 'agreed' (a label without
-    # digits read alike twice, unsurely), 'unsure', 'unread'
+    # digits read alike twice, unsurely), 'header' (a header label kept as read most surely), 'unsure', 'unread'
     status: str
 
     @property
     def kept(self) -> bool:
-        return self.status in ("sure", "confirmed", "agreed")
+        return self.status in ("sure", "confirmed", "agreed", "header")
 
     def warning(self, page: int) -> str | None:
+        if self.status == "header":
+            return (f"page {page}: a header label read by OCR unsurely as {self.text!r} (confidence "
+                    f"{self.confidence:.2f}) is kept: the warehouse knows the labels a header may hold")
         if self.status == "agreed":
             return (f"page {page}: a label read by OCR as {self.text!r} with confidence {self.confidence:.2f}, "
                     "alike both times it was read, is kept")
@@ -790,8 +794,14 @@ def read_cells(page: OcrPage, table, *, threshold: float = MIN_CONFIDENCE,
     kept when sure, or emptied ('unread'). Emptied cells are blank in the rows (NULL for the reader); their
     readings say what was seen, for the warning. A sure cell that also holds print outside its recognised
     characters (the last line of a wrapped label left out) is read again too: kept as first read when the
-    second reading agrees, completed when it is sure and holds the first, emptied ('unsure') otherwise."""
+    second reading agrees, completed when it is sure and holds the first, emptied ('unsure') otherwise.
+
+    A label without digits in the grid's header rows (the rows above its first row of data) that is not
+    read surely either way is kept as read most surely ('header'): a header names what its column holds,
+    and the warehouse knows every label a header may hold (a column whose header no measure knows sets
+    the report aside), so a misread header cannot make a wrong amount, while an empty one loses the column."""
     rows = printed_rows(table, page.chars)
+    first_data = next((r for r, row in enumerate(rows) if is_data_row([cell.text for cell in row])), len(rows))
     readings: list[CellReading] = []
     for r, row in enumerate(rows):
         top, bottom = table.rows[r]
@@ -824,6 +834,13 @@ def read_cells(page: OcrPage, table, *, threshold: float = MIN_CONFIDENCE,
                 # the warehouse, and a row is keyed by its code, so an unsure label cannot pass for another
                 readings.append(CellReading(r, c, cell.text, min(confidence, again_confidence), "agreed"))
             else:
+                seen = [(conf, text) for text, conf in ((cell.text, confidence), (again, again_confidence))
+                        if text and conf is not None]
+                best = max(seen, default=None)
+                if r < first_data and best is not None and not _has_digit(best[1]):
+                    cell.text = best[1]
+                    readings.append(CellReading(r, c, best[1], best[0], "header"))
+                    continue
                 readings.append(CellReading(r, c, cell.text or again, confidence if cell.text else again_confidence,
                                             "unsure" if cell.text else "unread"))
                 cell.text = ""
