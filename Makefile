@@ -6,7 +6,7 @@ WAREHOUSE ?= data/warehouse.duckdb
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install fonts chromium docs-assets build ingest check test docs notebook bench accuracy nightly clean
+.PHONY: help install fonts chromium docs-assets build ingest check test docs notebook bench bench-ocr accuracy nightly clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -105,6 +105,9 @@ bench: $(STAMP) ## time ingest vs plain camelot, pages/s, peak RSS, build stages
 	$(BIN)/python bench/bench.py --synth $(SYNTH)
 	$(BIN)/python bench/hostile.py
 
+bench-ocr: $(STAMP) ## scanned samples through the reader: accuracy, seconds per OCR page, memory (DPI=300, THREADS=1)
+	$(BIN)/python bench/ocr_reports.py --dpi $(or $(DPI),300) --threads $(or $(THREADS),1)
+
 nightly: $(STAMP) ## the nightly build of the PDFs in INBOX (default data/samples) into $(WAREHOUSE); exits with its status
 	@$(BIN)/juesuan build --warehouse $(WAREHOUSE) $(INBOX); status=$$?; \
 		$(BIN)/juesuan status --warehouse $(WAREHOUSE) -n 1; \
@@ -114,5 +117,6 @@ nightly: $(STAMP) ## the nightly build of the PDFs in INBOX (default data/sample
 clean: ## remove the virtualenv, the warehouse and dbt's build output
 	rm -rf $(VENV) dbt_project/target dbt_project/logs $(WAREHOUSE) $(WAREHOUSE).wal $(ASSETS)/node_modules $(DOCS_DIR)
 
-accuracy: $(STAMP) ## recall and precision by layout and table on generated reports (PER_LAYOUT=3)
+accuracy: $(STAMP) ## recall and precision by layout and table on generated reports (PER_LAYOUT=3), and the long OCR runs (about 20 min)
 	$(BIN)/python -m tests.synth.accuracy --per-layout $(or $(PER_LAYOUT),3)
+	$(BIN)/pytest -q -s -m slow tests/test_ocr_slow.py

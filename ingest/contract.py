@@ -25,7 +25,8 @@ ERROR_CODES = {
     "not_pdf": "the file is not a PDF (the message says what it looks like)",
     "truncated": "the PDF is cut off or damaged",
     "encrypted": "the PDF needs a password, or its restriction could not be removed",
-    "scanned": "the PDF holds page images without a text layer",
+    "scanned": "the PDF holds page images without a text layer that OCR could not read (blank, no table "
+               "found, OCR off or unavailable)",
     "not_final_accounts": "none of the nine standard tables was found",
     "budget_report": "a 部门预算 / 单位预算 (budget) report: juesuan reads final accounts",
     "template": "a blank template or draft: placeholders (XX, ××, 某某, YYYY) and no amounts",
@@ -67,7 +68,19 @@ FLAVORS = {
     "lattice/vector": "camelot lattice, rulings read from the PDF's vector graphics",
     "lattice/combined": "camelot lattice, rulings also found in the rendered page",
     "text": "a table printed without rulings, read from the alignment of its characters",
+    "ocr": "a page without a text layer: rulings found in the page image, text recognised by OCR "
+           "(raw.cells.confidence)",
+    "ocr/text": "a page without a text layer and a table without rulings: recognised characters read by "
+                "their alignment",
 }
+
+# `juesuan build/ingest --ocr`: which pages are read by OCR.
+OCR_MODES = {
+    "auto": "pages without a text layer (a scan, or the scanned pages of a mixed file)",
+    "off": "none: a file without any text layer fails as scanned, scanned pages of a mixed file are skipped",
+    "force": "every page, its text layer ignored (for a text layer that does not say what is printed)",
+}
+DEFAULT_OCR_MODE = "auto"
 
 # raw.runs.dbt_status and raw.runs.checks_status.
 STAGE_STATUSES = {

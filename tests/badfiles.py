@@ -144,6 +144,28 @@ def scanned_pdf(directory: Path, name: str = "scan.pdf", *, source: Path = SAMPL
     return path
 
 
+def blank_scan_pdf(directory: Path, name: str = "blank-scan.pdf", *, pages: int = 2, dpi: int = 100) -> Path:
+    """An image-only PDF of blank sheets as a scanner gives them: grey paper, a little dust, no print at
+    all. OCR finds nothing to read in it."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(7)
+    size = (int(595 * dpi / 72), int(842 * dpi / 72))
+    images = []
+    for _ in range(pages):
+        image = Image.new("RGB", size, (232, 230, 226))
+        draw = ImageDraw.Draw(image)
+        for _ in range(300):
+            x, y = rng.uniform(0, size[0]), rng.uniform(0, size[1])
+            draw.point((x, y), fill=(90, 90, 90))
+        images.append(image)
+    path = Path(directory) / name
+    images[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return path
+
+
 def mixed_scan_pdf(directory: Path, name: str = "mixed.pdf", *, source: Path = SAMPLE,
                    text_pages: tuple[int, ...] = (1, 2, 3), scanned_page: int = 4,
                    scale: float = 1.5) -> Path:
@@ -211,6 +233,7 @@ def build_all(directory: Path) -> dict[str, Path]:
         "no_permissions": no_permissions_pdf(directory),
         "encrypted_open": encrypted_permissive_pdf(directory),
         "scanned": scanned_pdf(directory),
+        "blank_scan": blank_scan_pdf(directory),
         "mixed": mixed_scan_pdf(directory),
         "not_final_accounts": not_final_accounts_pdf(directory),
     }

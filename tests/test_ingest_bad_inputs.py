@@ -19,7 +19,7 @@ FAILING = {
     "html_page": ("not_pdf", "HTML"),
     "truncated_pdf": ("truncated", "cut off"),
     "user_password_pdf": ("encrypted", "needs a password"),
-    "scanned_pdf": ("scanned", "is a scan"),
+    "blank_scan_pdf": ("scanned", "OCR recognised no text in them: blank pages"),
     "not_final_accounts_pdf": ("not_final_accounts", "no final-accounts table found"),
 }
 
@@ -77,7 +77,7 @@ def test_good_files_load_beside_the_bad_ones(mixed_folder):
     con.close()
     assert tables == 27
     # the page count of every PDF that opened, failed ones included
-    assert pages["scan.pdf"] and pages["meeting.pdf"] == 1 and pages["no-permissions.pdf"] == 26
+    assert pages["blank-scan.pdf"] == 2 and pages["meeting.pdf"] == 1 and pages["no-permissions.pdf"] == 26
 
 
 def test_a_missing_input_is_a_usage_error(tmp_path):

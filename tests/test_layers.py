@@ -30,9 +30,10 @@ ALLOWED = {
     "orchestrate": {"orchestrate", "build", "warehouse", "common"},  # the Dagster definitions
 }
 # third-party packages only one layer may import
-OWNED = {"camelot": "read", "playa": "read", "pypdfium2": "read", "pypdf": "read", "click": "cli", "rich": "cli",
+OWNED = {"camelot": "read", "playa": "read", "pypdfium2": "read", "pypdf": "read", "rapidocr": "read",
+         "onnxruntime": "read", "click": "cli", "rich": "cli",
          "dagster": "orchestrate", "dagster_dbt": "orchestrate"}
-PDF_LIBRARIES = ("camelot", "playa", "pypdfium2", "pypdf", "cv2")
+PDF_LIBRARIES = ("camelot", "playa", "pypdfium2", "pypdf", "cv2", "rapidocr", "onnxruntime")
 
 
 def _module_name(path: Path) -> str:

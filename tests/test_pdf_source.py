@@ -157,8 +157,8 @@ def test_image_only_scan_is_reported_as_scan(bad):
     with pytest.raises(ScannedPdf) as info:
         check_text_layer(source, texts)
     assert info.value.code == "scanned"
-    assert "scan.pdf has no text layer on any page (2 pages of images): it is a scan; OCR is not " \
-           "supported yet" in str(info.value)
+    assert "scan.pdf has no text layer on any page (2 pages of images): it is a scan, and OCR is off " \
+           "(--ocr off)" in str(info.value)
 
 
 def test_some_scanned_pages_among_text_pages_is_not_a_scan(bad):

@@ -3,8 +3,9 @@ cluster. Results come back to the caller (the one writer) as they finish.
 
 Every file is read in a worker process, never in the caller, so that one file cannot take the run down:
 
-* **Bounded per file.** A local worker reading a file for longer than ``Limits.seconds``, or holding more
-  than ``Limits.memory_mib`` of resident memory, is killed and replaced, and that file comes back as
+* **Bounded per file.** A local worker reading a file for longer than ``Limits.seconds`` (and
+  ``Limits.ocr_page_seconds`` more for each page it says it reads by OCR, see :func:`notify`), or holding
+  more than ``Limits.memory_mib`` of resident memory, is killed and replaced, and that file comes back as
   ``on_limit(item, "timeout" | "too_large", detail)``; a worker that dies on its own (a crash in a PDF
   library, the kernel's OOM killer) comes back as ``on_limit(item, "crashed", detail)``. The others go on.
   Each worker also runs under an address-space limit (``RLIMIT_AS``) well above the memory ceiling, as a
@@ -40,12 +41,37 @@ POLL_SECONDS = 0.05
 ADDRESS_SPACE_HEADROOM_MIB = 1536
 
 
+#: Seconds a file may take for each page it reads by OCR, on top of ``Limits.seconds``: about four times
+#: what a page takes on one busy core of the machine it was measured on (README, "Scanned reports").
+OCR_PAGE_SECONDS = 30.0
+
+
 @dataclass(frozen=True)
 class Limits:
     """What reading one file may take. ``None`` switches a bound off."""
 
     memory_mib: int | None = 1536
     seconds: float | None = 120.0
+    ocr_page_seconds: float | None = OCR_PAGE_SECONDS
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a worker says while it reads a file: `done` of `total` pages read by OCR so far (a notice with
+    ``done == 0`` comes first, before any is read)."""
+
+    ocr_done: int
+    ocr_total: int
+
+
+_channel = None  # the pipe to the supervisor, in a local worker process
+
+
+def notify(notice: Notice) -> None:
+    """Tell the supervisor how reading the current item goes (a no-op outside a local worker: in the
+    caller's own process, on Dask)."""
+    if _channel is not None:
+        _channel.send(notice)
 
 
 class ExecutorError(Exception):
@@ -60,7 +86,10 @@ def default_jobs() -> int:
 
 
 def _serve(conn, function: Callable, address_space: int | None) -> None:
-    """A worker: read items from the pipe, send back results, until told to stop (None) or the pipe closes."""
+    """A worker: read items from the pipe, send back results (and the notices `function` sends on the way),
+    until told to stop (None) or the pipe closes."""
+    global _channel
+    _channel = conn
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
     if address_space:
         import resource
@@ -96,10 +125,11 @@ class _Worker:
         child.close()
         self.item: Any = None
         self.started = 0.0
+        self.allowed: float | None = None  # seconds the current item may take
         self.done = 0
 
-    def give(self, item) -> None:
-        self.item, self.started = item, time.monotonic()
+    def give(self, item, seconds: float | None) -> None:
+        self.item, self.started, self.allowed = item, time.monotonic(), seconds
         self.conn.send(item)
 
     def stop(self) -> None:
@@ -120,8 +150,10 @@ class _Worker:
 
 def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: Limits = Limits(),
               on_limit: Callable[[T, str, str], R] | None = None,
-              max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> Iterator[R]:
-    """`function` over `items` in `jobs` supervised worker processes, in completion order."""
+              max_tasks_per_child: int = MAX_TASKS_PER_CHILD,
+              on_notice: Callable[[T, Notice], None] | None = None) -> Iterator[R]:
+    """`function` over `items` in `jobs` supervised worker processes, in completion order; the notices the
+    workers send on the way go to ``on_notice(item, notice)``."""
     if not items:
         return
     context = multiprocessing.get_context("spawn")
@@ -139,14 +171,14 @@ def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: 
         while queue or busy:
             while queue and len(busy) < workers:
                 worker = idle.pop() if idle else _Worker(context, function, limits)
-                worker.give(queue.pop())
+                worker.give(queue.pop(), limits.seconds)
                 busy.append(worker)
             for conn in wait([w.conn for w in busy], timeout=POLL_SECONDS):
                 worker = next(w for w in busy if w.conn is conn)
-                busy.remove(worker)
                 try:
                     result = conn.recv()
                 except (EOFError, OSError):
+                    busy.remove(worker)
                     worker.process.join()
                     code = worker.process.exitcode
                     reason = (f"killed by signal {-code}" if code is not None and code < 0
@@ -154,6 +186,13 @@ def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: 
                     worker.conn.close()
                     yield fail(worker, "crashed", f"the reading process {reason}")
                     continue
+                if isinstance(result, Notice):
+                    if result.ocr_done == 0 and worker.allowed is not None and limits.ocr_page_seconds:
+                        worker.allowed += result.ocr_total * limits.ocr_page_seconds
+                    if on_notice is not None:
+                        on_notice(worker.item, result)
+                    continue
+                busy.remove(worker)
                 worker.done += 1
                 if worker.done >= max_tasks_per_child:
                     worker.stop()
@@ -163,10 +202,12 @@ def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: 
             now = time.monotonic()
             for worker in list(busy):
                 elapsed = now - worker.started
-                if limits.seconds is not None and elapsed > limits.seconds:
+                if worker.allowed is not None and elapsed > worker.allowed:
                     busy.remove(worker)
                     worker.kill()
-                    yield fail(worker, "timeout", f"reading it took over {limits.seconds:g} s")
+                    yield fail(worker, "timeout", f"reading it took over {worker.allowed:g} s"
+                               + (f" (--timeout {limits.seconds:g} s and {limits.ocr_page_seconds:g} s for each "
+                                  "page read by OCR)" if worker.allowed != limits.seconds else ""))
                     continue
                 if limits.memory_mib is not None:
                     resident = _resident_bytes(worker.process.pid)
@@ -252,10 +293,13 @@ def run_dask(function: Callable[[T], R], items: list[T], *, scheduler: str | Non
 
 def map_unordered(function: Callable[[T], R], items: list[T], *, executor: str = "local",
                   jobs: int | None = None, scheduler: str | None = None, client: Any = None,
-                  limits: Limits = Limits(), on_limit: Callable[[T, str, str], R] | None = None) -> Iterator[R]:
-    """`function` over `items` on the chosen executor, results in completion order."""
+                  limits: Limits = Limits(), on_limit: Callable[[T, str, str], R] | None = None,
+                  on_notice: Callable[[T, Notice], None] | None = None) -> Iterator[R]:
+    """`function` over `items` on the chosen executor, results in completion order (notices from the local
+    workers to ``on_notice``; Dask workers send none)."""
     if executor == "local":
-        return run_local(function, items, max(1, jobs or default_jobs()), limits=limits, on_limit=on_limit)
+        return run_local(function, items, max(1, jobs or default_jobs()), limits=limits, on_limit=on_limit,
+                         on_notice=on_notice)
     if executor == "dask":
         return run_dask(function, items, scheduler=scheduler, jobs=jobs, client=client, limits=limits,
                         on_limit=on_limit)

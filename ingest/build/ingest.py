@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..contract import DEFAULT_OCR_MODE
 from ..read.version import extraction_version
 from ..warehouse.raw import KnownFile, RawWriter
 from ..warehouse.schema import FileRow
 from . import executors
-from .executors import Limits
+from .executors import Limits, Notice
 from .inputs import InputFile, collect_inputs, file_sha256
 from .record import report_rows
 
@@ -92,18 +93,25 @@ log = logging.getLogger(__name__)
 _PDFIUM_LOCK = threading.Lock()
 
 
-def extract_file(item: InputFile, *, max_pages: int | None = DEFAULT_MAX_PAGES) -> Extraction:
+def extract_file(item: InputFile, *, max_pages: int | None = DEFAULT_MAX_PAGES, ocr: str = DEFAULT_OCR_MODE,
+                 ocr_threads: int | None = None) -> Extraction:
     """Read one PDF; never raises (a failure comes back as an error message with its code).
 
     A pure function of the file: it runs in worker processes (local workers or Dask workers) and writes
-    nothing; the caller writes what it returns.
+    nothing; the caller writes what it returns. ``ocr``: which pages are read by OCR (``contract.OCR_MODES``),
+    with ``ocr_threads`` recognition threads; how far OCR has got is sent to the supervisor
+    (`executors.notify`), which allows the file more time for it.
     """
     from ..read.errors import IngestError
     from ..read.report import read_report
 
+    def on_ocr(done: int, total: int, page: int) -> None:
+        executors.notify(Notice(done, total))
+
     try:
         with _PDFIUM_LOCK:
-            report = read_report(item.path, sha256=item.sha256, max_pages=max_pages)
+            report = read_report(item.path, sha256=item.sha256, max_pages=max_pages, ocr=ocr,
+                                 ocr_threads=ocr_threads, on_ocr=on_ocr)
         return Extraction(item.source_file, report)
     except IngestError as exc:
         return Extraction(item.source_file, None, str(exc), exc.code, exc.page_count)
@@ -201,17 +209,19 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
            prune: bool = False, force: bool = False, allow_removal: bool = False,
            progress: Callable[[str, str], None] | None = None,
            executor: str = "local", scheduler: str | None = None, client=None,
-           limits: Limits = Limits(), max_pages: int | None = DEFAULT_MAX_PAGES) -> IngestSummary:
+           limits: Limits = Limits(), max_pages: int | None = DEFAULT_MAX_PAGES, ocr: str = DEFAULT_OCR_MODE,
+           on_ocr: Callable[[str, int, int], None] | None = None) -> IngestSummary:
     """Ingest files into raw.*; with `prune`, forget files that are no longer among the inputs.
 
     Files are read by `extract_file` on the chosen executor (see `build.executors`): ``local`` runs
     `jobs` supervised worker processes (default: the cores), ``dask`` sends them to the Dask scheduler at
     ``scheduler`` (or to ``client``). Either way this process is the only writer. Raises NoInputs when the
     paths hold no PDF, and RemovalRefused (before writing anything) when pruning would remove more than
-    half of the reports and ``allow_removal`` is not set.
+    half of the reports and ``allow_removal`` is not set. ``ocr`` is the ``--ocr`` mode;
+    ``on_ocr(source_file, done, total)`` is called as the local workers read pages by OCR.
     """
     inputs = collect_inputs(paths)
-    version = extraction_version()
+    version = extraction_version(ocr)
     for item in inputs:
         item.sha256 = file_sha256(item.path)
     summary = IngestSummary()
@@ -234,10 +244,12 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
         summary.new, summary.changed = plan.new, plan.changed
 
         by_name = {item.source_file: item for item in plan.to_read}
-        read = functools.partial(extract_file, max_pages=max_pages)
+        read = functools.partial(extract_file, max_pages=max_pages, ocr=ocr,
+                                 ocr_threads=_ocr_threads(executor, jobs, len(plan.to_read)))
+        notice = (lambda item, n: on_ocr(item.source_file, n.ocr_done, n.ocr_total)) if on_ocr else None
         for extraction in executors.map_unordered(read, plan.to_read, executor=executor, jobs=jobs,
                                                   scheduler=scheduler, client=client, limits=limits,
-                                                  on_limit=_over_limit):
+                                                  on_limit=_over_limit, on_notice=notice):
             item = by_name[extraction.source_file]
             _record(writer, item, extraction, summary, version)
             if extraction.report is not None:
@@ -260,6 +272,15 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
             if progress:
                 progress(name, "removed")
     return summary
+
+
+def _ocr_threads(executor: str, jobs: int | None, files: int) -> int:
+    """Recognition threads per worker: the cores of this machine shared among the files read at once (one
+    file read alone on 2 cores gets both). Dask workers run one thread each."""
+    if executor != "local" or not files:
+        return 1
+    workers = min(max(1, jobs or executors.default_jobs()), files)
+    return max(1, executors.default_jobs() // workers)
 
 
 def _record(writer: RawWriter, item: InputFile, extraction: Extraction, summary: IngestSummary,

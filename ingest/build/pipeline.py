@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..contract import EXIT_CHECKS_FAILED, EXIT_DBT_FAILED, EXIT_FILES_FAILED
+from ..contract import DEFAULT_OCR_MODE, EXIT_CHECKS_FAILED, EXIT_DBT_FAILED, EXIT_FILES_FAILED
 from ..warehouse import runlog
 from ..warehouse.publish import Publication
 from ..warehouse.quality import QualityStore
@@ -68,7 +68,9 @@ def build_warehouse(inputs: list[Path], warehouse: Path, *, command: str = "buil
                     force: bool = False, docs_dir: Path | None = None, executor: str = "local",
                     scheduler: str | None = None, client=None, allow_removal: bool = False,
                     limits: Limits = Limits(), max_pages: int | None = DEFAULT_MAX_PAGES,
+                    ocr: str = DEFAULT_OCR_MODE,
                     progress: Callable[[str, str], None] | None = None,
+                    on_ocr: Callable[[str, int, int], None] | None = None,
                     on_stage: Callable[[str], None] | None = None,
                     on_node: Callable[[int, int | None], None] | None = None,
                     should_stop: Callable[[], bool] | None = None) -> RunResult:
@@ -76,7 +78,8 @@ def build_warehouse(inputs: list[Path], warehouse: Path, *, command: str = "buil
 
     ``on_stage(name)`` is called as each stage starts (copy, ingest, dbt, checks, publish): for progress
     display, and for tests that stop a build in the middle; ``on_node(done, total)`` as each dbt node
-    finishes. ``should_stop()`` is asked before publishing: when it says so, :class:`Interrupted` is
+    finishes; ``on_ocr(source_file, done, total)`` as pages are read by OCR (``ocr``: the ``--ocr`` mode).
+    ``should_stop()`` is asked before publishing: when it says so, :class:`Interrupted` is
     raised and nothing is published. Raises publish.BuildLocked when another build holds the warehouse,
     inputs.NoInputs and ingest.RemovalRefused before anything is changed.
     """
@@ -94,7 +97,8 @@ def build_warehouse(inputs: list[Path], warehouse: Path, *, command: str = "buil
         stage("ingest")
         summary = ingest(inputs, pub.building, jobs=jobs, prune=(command == "build"), force=force,
                          allow_removal=allow_removal, progress=progress, executor=executor,
-                         scheduler=scheduler, client=client, limits=limits, max_pages=max_pages)
+                         scheduler=scheduler, client=client, limits=limits, max_pages=max_pages, ocr=ocr,
+                         on_ocr=on_ocr)
         seconds["ingest"] = time.perf_counter() - t
         result = RunResult(run_id, command, summary, discarded_stale=pub.discarded_stale, stage_seconds=seconds)
 

@@ -26,9 +26,11 @@ def report_rows(report: Report, source_file: str, producer: str | None) -> Repor
             rows.columns.append(TableColumnRow(rid, table_no, col_no, column.block_no, column.header_zh,
                                                column.role))
         for row_no, row in enumerate(table.rows):
-            for col_no, text in enumerate(row.cells):
-                rows.cells.append(CellRow(rid, table_no, row_no, col_no, row.kind, row.page,
-                                          text.strip() if text and text.strip() else None))
+            confidence = row.confidence or [None] * len(row.cells)
+            for col_no, (text, sure) in enumerate(zip(row.cells, confidence)):
+                kept = text.strip() if text and text.strip() else None
+                rows.cells.append(CellRow(rid, table_no, row_no, col_no, row.kind, row.page, kept,
+                                          sure if kept is not None else None))
     for page in report.pages:
         rows.text_lines += [TextLineRow(rid, page.page, line_no, line.text, line.x0, line.y0, line.x1, line.y1)
                             for line_no, line in enumerate(page.lines)]

@@ -15,7 +15,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..contract import EXIT_CRASHED, EXIT_LOCKED, EXIT_USAGE
+from ..build.executors import OCR_PAGE_SECONDS
+from ..contract import DEFAULT_OCR_MODE, EXIT_CRASHED, EXIT_LOCKED, EXIT_USAGE, OCR_MODES
 from ..paths import DEFAULT_DOCS_DIR
 from .app import CONTEXT_SETTINGS, cli, console, executor_options, jobs_option, warehouse_option
 from .render import format_checks, format_dbt
@@ -33,6 +34,13 @@ class _Terminated(BaseException):
 
 
 def limit_options(function):
+    function = click.option("--ocr", "ocr", type=click.Choice(list(OCR_MODES)), default=DEFAULT_OCR_MODE,
+                            show_default=True,
+                            help="Which pages to read by OCR: auto, those without a text layer (scans); off, "
+                                 "none (a scan fails as scanned); force, every page.")(function)
+    function = click.option("--ocr-timeout", "ocr_page_seconds", type=click.FloatRange(min=1),
+                            default=OCR_PAGE_SECONDS, show_default=True,
+                            help="Seconds more one file may take for each page it reads by OCR.")(function)
     function = click.option("--max-pages", type=click.IntRange(min=1), default=400, show_default=True,
                             help="Reject a file with more pages than this before reading it.")(function)
     function = click.option("--timeout", "seconds", type=click.FloatRange(min=1), default=120.0,
@@ -61,6 +69,9 @@ class _Display:
         if status != "removed":
             self.progress.update(self.task, advance=1, description=f"reading PDFs ({status}: {name})")
 
+    def ocr(self, name: str, done: int, total: int) -> None:
+        self.progress.update(self.task, description=f"reading PDFs (OCR page {done + (done < total)} of {total}: {name})")
+
     def stage(self, name: str) -> None:
         titles = {"dbt": "dbt build", "checks": "reconciliation checks", "publish": "publishing"}
         if name in titles:
@@ -73,6 +84,7 @@ class _Display:
 
 def _run(command: str, inputs: tuple[Path, ...], warehouse: Path, jobs: int | None, force: bool,
          executor: str, scheduler: str | None, *, memory_mib: int, seconds: float, max_pages: int,
+         ocr: str = DEFAULT_OCR_MODE, ocr_page_seconds: float = OCR_PAGE_SECONDS,
          docs_dir: Path | None = None, allow_removal: bool = False):
     from ..build.executors import ExecutorError, Limits
     from ..build.ingest import RemovalRefused
@@ -105,8 +117,9 @@ def _run(command: str, inputs: tuple[Path, ...], warehouse: Path, jobs: int | No
             result = build_warehouse(
                 list(inputs), warehouse, command=command, jobs=jobs, force=force, docs_dir=docs_dir,
                 executor=executor, scheduler=scheduler, allow_removal=allow_removal,
-                limits=Limits(memory_mib=memory_mib, seconds=seconds), max_pages=max_pages,
-                progress=display.file, on_stage=display.stage, on_node=display.node,
+                limits=Limits(memory_mib=memory_mib, seconds=seconds, ocr_page_seconds=ocr_page_seconds),
+                max_pages=max_pages, ocr=ocr, progress=display.file, on_ocr=display.ocr,
+                on_stage=display.stage, on_node=display.node,
                 should_stop=lambda: bool(stopping))
     except (KeyboardInterrupt, _Terminated, Interrupted):
         how = "terminated (SIGTERM)" if signal.SIGTERM in stopping else "stopped (Ctrl-C)"
@@ -202,7 +215,8 @@ def _bits(status: int) -> str:
 @executor_options
 @limit_options
 @click.option("--force", is_flag=True, help="Read every file again, even when it is unchanged.")
-def ingest_command(inputs, warehouse, jobs, executor, scheduler, memory_mib, seconds, max_pages, force):
+def ingest_command(inputs, warehouse, jobs, executor, scheduler, memory_mib, seconds, max_pages, ocr,
+                   ocr_page_seconds, force):
     """Read PDFs (files or folders of *.pdf) into the raw schema only.
 
     Unchanged files (same sha256, same extraction version) are skipped; a file that cannot be read is
@@ -216,7 +230,7 @@ def ingest_command(inputs, warehouse, jobs, executor, scheduler, memory_mib, sec
         juesuan ingest --warehouse /tmp/w.duckdb data/samples/jiaozuo-2024.pdf
     """
     result = _run("ingest", inputs, warehouse, jobs, force, executor, scheduler, memory_mib=memory_mib,
-                  seconds=seconds, max_pages=max_pages)
+                  seconds=seconds, max_pages=max_pages, ocr=ocr, ocr_page_seconds=ocr_page_seconds)
     _report_publication(result, warehouse)
     sys.exit(result.exit_status)
 
@@ -231,8 +245,8 @@ def ingest_command(inputs, warehouse, jobs, executor, scheduler, memory_mib, sec
 @click.option("--allow-removal", is_flag=True,
               help="Publish even when more than half of the warehouse's reports are no longer among the inputs.")
 @click.option("--docs/--no-docs", default=False, help="Also write the Great Expectations Data Docs.")
-def build_command(inputs, warehouse, jobs, executor, scheduler, memory_mib, seconds, max_pages, force,
-                  allow_removal, docs):
+def build_command(inputs, warehouse, jobs, executor, scheduler, memory_mib, seconds, max_pages, ocr,
+                  ocr_page_seconds, force, allow_removal, docs):
     """The whole job: ingest the PDFs, run `dbt build`, then the reconciliation checks.
 
     INPUTS are PDF files or folders (searched for *.pdf, sub-folders included). Files no longer among the
@@ -254,7 +268,8 @@ def build_command(inputs, warehouse, jobs, executor, scheduler, memory_mib, seco
         juesuan build --warehouse data/warehouse.duckdb data/samples/
     """
     result = _run("build", inputs, warehouse, jobs, force, executor, scheduler, memory_mib=memory_mib,
-                  seconds=seconds, max_pages=max_pages, docs_dir=DEFAULT_DOCS_DIR if docs else None,
+                  seconds=seconds, max_pages=max_pages, ocr=ocr, ocr_page_seconds=ocr_page_seconds,
+                  docs_dir=DEFAULT_DOCS_DIR if docs else None,
                   allow_removal=allow_removal)
     _report_build(result)
     _report_publication(result, warehouse)

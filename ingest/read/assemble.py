@@ -51,6 +51,9 @@ class LogicalRow:
     kind: str  # 'header' or 'body'
     page: int
     cells: list[str | None]
+    # per cell, the OCR recogniser's confidence (None for a cell read from a text layer, or empty); None
+    # for a row no cell of which was read by OCR
+    confidence: list[float | None] | None = None
 
 
 @dataclass
@@ -157,9 +160,12 @@ def _covered(cell: PrintedCell, columns: list[Column]) -> list[int]:
     return [best[1]] if best[0] > 0 else []
 
 
-def _place(row: list[PrintedCell], columns: list[Column], shift: float = 0.0) -> list[str | None]:
-    """Cell texts of a printed row in logical columns: a merged cell's text goes to its leftmost column."""
+def _placed(row: list[PrintedCell], columns: list[Column],
+            shift: float = 0.0) -> tuple[list[str | None], list[float | None]]:
+    """Cell texts of a printed row in logical columns (a merged cell's text goes to its leftmost column),
+    and the confidence of each logical cell (the lowest of the printed cells put in it)."""
     out: list[str | None] = [None] * len(columns)
+    confidence: list[float | None] = [None] * len(columns)
     for cell in row:
         if not cell.text:
             continue
@@ -169,7 +175,17 @@ def _place(row: list[PrintedCell], columns: list[Column], shift: float = 0.0) ->
             raise TableParseError(f"a cell '{cell.text}' lies outside the table's columns")
         target = covered[0]
         out[target] = cell.text if out[target] is None else out[target] + " " + cell.text
-    return out
+        confidence[target] = _lowest(confidence[target], cell.confidence)
+    return out, confidence
+
+
+def _lowest(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _header_cells(row: list[PrintedCell], columns: list[Column]) -> tuple[list[str | None], list[float | None] | None]:
+    cells, confidence = _placed(row, columns)
+    return cells, _row_confidence(confidence)
 
 
 def _assign_headers(header_rows: list[list[PrintedCell]], columns: list[Column]) -> None:
@@ -216,8 +232,10 @@ def _assign_roles(columns: list[Column], body: list[list[str | None]]) -> None:
         col.block_no = block
 
 
-def _split_run_ons(cells: list[str | None], columns: list[Column]) -> None:
-    """An amount never shares a cell: move a second amount, or an amount after a label, to the empty cell right of it."""
+def _split_run_ons(cells: list[str | None], columns: list[Column],
+                   confidence: list[float | None] | None = None) -> None:
+    """An amount never shares a cell: move a second amount, or an amount after a label, to the empty cell
+    right of it (with the confidence of the cell it came from)."""
     for i in range(len(cells) - 1):
         text = cells[i]
         if not text or cells[i + 1] is not None or columns[i + 1].role != "amount":
@@ -229,6 +247,10 @@ def _split_run_ons(cells: list[str | None], columns: list[Column]) -> None:
             cells[i], cells[i + 1] = two.group(1), two.group(2)
         elif label:
             cells[i], cells[i + 1] = label.group(1).strip(), label.group(2)
+        else:
+            continue
+        if confidence is not None:
+            confidence[i + 1] = confidence[i]
     for i, text in enumerate(cells):
         if text and columns[i].role == "amount" and C.TWO_AMOUNTS.match(" ".join(text.split())):
             raise TableParseError(f"two amounts in one cell: '{text}'")
@@ -304,6 +326,21 @@ def _joined(last: list[str | None], cells: list[str | None], columns: list[Colum
     return None
 
 
+def _joined_confidence(last: LogicalRow, cells: list[str | None],
+                       confidence: list[float | None]) -> list[float | None] | None:
+    """The confidence of the cells `_joined` made: of the piece each holds, the lower of the two where
+    both pieces are printed."""
+    if last.confidence is None and not any(c is not None for c in confidence):
+        return None
+    before = last.confidence or [None] * len(cells)
+    return [_lowest(b if squeeze(prev or "") else None, c if squeeze(text or "") else None)
+            for prev, b, text, c in zip(last.cells, before, cells, confidence)]
+
+
+def _row_confidence(confidence: list[float | None]) -> list[float | None] | None:
+    return confidence if any(c is not None for c in confidence) else None
+
+
 def assemble(table_no: int, parts: list[TablePart]) -> LogicalTable:
     segments = _segments(parts[0], continuation=False) if parts else []
     known = frozenset(squeeze(c.text) for s in segments[:1] for row in s.header for c in row if squeeze(c.text))
@@ -317,8 +354,8 @@ def assemble(table_no: int, parts: list[TablePart]) -> LogicalTable:
     first = segments[0]
     columns = _grid(first.header + first.body)
     _assign_headers(first.header, columns)
-    rows: list[LogicalRow] = [LogicalRow("header", first.page, _place(r, columns)) for r in first.header]
-    body: list[tuple[int, list[str | None]]] = []
+    rows: list[LogicalRow] = [LogicalRow("header", first.page, *_header_cells(r, columns)) for r in first.header]
+    body: list[tuple[int, list[str | None], list[float | None]]] = []
     for segment in segments:
         own = _grid(segment.header + segment.body)
         if segment is first or len(own) != len(columns):
@@ -326,34 +363,32 @@ def assemble(table_no: int, parts: list[TablePart]) -> LogicalTable:
             shift = 0.0
             if segment is not first and own and columns:
                 shift = 0.0 if abs(own[0].x0 - columns[0].x0) < SHIFT_TOLERANCE else columns[0].x0 - own[0].x0
-            placed = [_place(r, columns, shift) for r in segment.body]
+            placed = [_placed(r, columns, shift) for r in segment.body]
         else:
             # same column count as the first segment: map column by column
-            placed = []
-            for r in segment.body:
-                out = _place(r, own)
-                placed.append(out)
-        body.extend((segment.page, cells) for cells in placed)
+            placed = [_placed(r, own) for r in segment.body]
+        body.extend((segment.page, cells, confidence) for cells, confidence in placed)
     # 类/款/项 printed in a body row (a tall header cell beside the 合计 row) are header labels.
-    for _, cells in body:
+    for _, cells, confidence in body:
         for i, text in enumerate(cells):
             if text and squeeze(text) in C.CODE_PART_LABELS:
                 if not columns[i].header or columns[i].header[-1] != squeeze(text):
                     columns[i].header.append(squeeze(text))
-                cells[i] = None
-    _assign_roles(columns, [cells for _, cells in body])
-    decimals = _usual_decimals([cells for _, cells in body], columns)
+                cells[i] = confidence[i] = None
+    _assign_roles(columns, [cells for _, cells, _ in body])
+    decimals = _usual_decimals([cells for _, cells, _ in body], columns)
     previous_page = first.page
-    for page, cells in body:
-        _split_run_ons(cells, columns)
+    for page, cells, confidence in body:
+        _split_run_ons(cells, columns, confidence)
         if not any(c is not None for c in cells):
             continue
         last = rows[-1] if rows and rows[-1].kind == "body" else None
         joined = _joined(last.cells, cells, columns, decimals) if last is not None and page != previous_page else None
         if joined is not None:
-            last.cells = joined  # the rest of a row broken across the page
+            # the rest of a row broken across the page
+            last.cells, last.confidence = joined, _joined_confidence(last, cells, confidence)
         else:
-            rows.append(LogicalRow("body", page, cells))
+            rows.append(LogicalRow("body", page, cells, _row_confidence(confidence)))
         previous_page = page
     accuracy = min(p.accuracy for p in parts) if parts else None
     flavors = sorted({p.flavor for p in parts})

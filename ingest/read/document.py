@@ -4,6 +4,11 @@ Everything that reads a report goes through one :class:`Document`: playa (the PD
 for characters, paths and camelot's own layout pass, and pdfium for rendering. The characters of a page
 are extracted once and reused by the text pass, the table reader and the text-alignment reader;
 camelot renders pages through :meth:`Document.renderer`, on the same pdfium document.
+
+Pages without a text layer can be read by OCR (`parts.ocr.read_by_ocr`): from then on
+:meth:`Document.chars` gives the characters recognised in the page image and :meth:`Document.size` the size
+of the page as its text stands upright, so the text pass and the text-alignment reader need not know how a
+page was read; :meth:`Document.ocr_page` holds its grids with their cells read.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class Document:
         self.pdfium = pdf if pdf is not None else pdfium.PdfDocument(str(self.path))
         self._playa = None
         self._chars: dict[int, list[Char]] = {}
+        self._ocr: dict[int, object] = {}  # page -> parts.ocr.OcrPage
 
     # -- opening -------------------------------------------------------------------------------------
     @property
@@ -62,14 +68,20 @@ class Document:
 
     def size(self, page_no: int) -> tuple[float, float]:
         """Width and height of a page as displayed: playa gives the text of a page turned by /Rotate as
-        displayed, so its box is turned too."""
+        displayed, so its box is turned too. A page read by OCR: as its text stands upright (a page scanned
+        a quarter turn round is turned back)."""
+        if page_no in self._ocr:
+            return self._ocr[page_no].width, self._ocr[page_no].height
         page = self.page(page_no)
         x0, y0, x1, y1 = page.mediabox
         width, height = x1 - x0, y1 - y0
         return (height, width) if page.rotate % 180 == 90 else (width, height)
 
     def chars(self, page_no: int) -> list[Char]:
-        """Every visible character of a page, extracted once."""
+        """Every visible character of a page, extracted once (recognised in the page image, for a page read
+        by OCR)."""
+        if page_no in self._ocr:
+            return self._ocr[page_no].chars
         if page_no not in self._chars:
             self._chars[page_no] = page_chars(self.page(page_no))
         return self._chars[page_no]
@@ -90,6 +102,20 @@ class Document:
             return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)), None) is not None
         finally:
             page.close()
+
+    # -- OCR ---------------------------------------------------------------------------------------
+    def add_ocr_page(self, page) -> None:
+        """From now on, read this page as OCR read it (a `parts.ocr.OcrPage`: `parts.ocr.read_by_ocr`)."""
+        self._ocr[page.page] = page
+
+    @property
+    def ocr_pages(self) -> list[int]:
+        """The pages read by OCR."""
+        return sorted(self._ocr)
+
+    def ocr_page(self, page_no: int):
+        """The `parts.ocr.OcrPage` of a page read by OCR, or None."""
+        return self._ocr.get(page_no)
 
     # -- rendering -----------------------------------------------------------------------------------
     def render(self, page_no: int, dpi: int = RENDER_DPI):

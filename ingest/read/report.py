@@ -7,17 +7,21 @@ machine; `ingest.build` writes what it returns.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..contract import CODE_ROLES, DEFAULT_OCR_MODE, OCR_MODES
+from . import cells as C
+from .amounts import prints_nothing
 from .assemble import LogicalTable, assemble
 from .contents import ContentsEntry, read_contents
-from .errors import BudgetReport, IngestError, NotFinalAccounts, TemplateReport, TooLarge
+from .errors import BudgetReport, IngestError, NotFinalAccounts, ScannedPdf, TemplateReport, TooLarge
 from .kind import budget_evidence, placeholders
 from .metadata import ReportMeta, report_metadata
 from .narrative import Narrative, narrative_pages, read_narrative
 from .parts import TablePart
-from .source import PdfSource, check_text_layer, image_only_pages, open_pdf
+from .source import MIN_TEXT_CHARS, PdfSource, check_text_layer, image_only_pages, open_pdf
 from .tables import find_tables
 from .text import PageText, TextLine, read_pages, squeeze
 from .titles import (TitleMark, annotate, caption_number, classify_by_header, classify_title, department_of,
@@ -51,6 +55,7 @@ class FoundTable:
     title_page: int
     table: LogicalTable
     department: str | None = None  # as printed on the table's 部门：/单位： line
+    warnings: list[str] = field(default_factory=list)  # what reading its parts noticed (cells OCR left empty)
 
     @property
     def first_page(self) -> int:
@@ -73,6 +78,7 @@ class Report:
     pages: list[PageText] = field(default_factory=list)  # every page's text lines
     narrative: Narrative | None = None  # 第三部分 情况说明 and after: sentences and the figures they state
     contents: list[ContentsEntry] = field(default_factory=list)  # the 目录's entries
+    ocr_pages: list[int] = field(default_factory=list)  # the pages read by OCR
 
     @property
     def report_id(self) -> str:
@@ -135,22 +141,29 @@ def _budget_headers(report: Report) -> bool:
 
 
 def read_report(path: Path | str, *, workdir: Path | None = None, sha256: str | None = None,
-                max_pages: int | None = None) -> Report:
+                max_pages: int | None = None, ocr: str = DEFAULT_OCR_MODE, ocr_threads: int | None = None,
+                on_ocr: Callable[[int, int, int], None] | None = None) -> Report:
     """Read one final-accounts PDF. Raises an `IngestError` subclass for a file that cannot be read (with
     its page count, when it opened).
 
     ``sha256``: the file's hash when the caller has it already (the file is then not hashed again).
-    ``max_pages``: a file with more pages is rejected (`TooLarge`) before anything is read."""
+    ``max_pages``: a file with more pages is rejected (`TooLarge`) before anything is read.
+    ``ocr``: which pages are read by OCR (a key of ``contract.OCR_MODES``: ``auto`` the pages without a
+    text layer, ``off`` none, ``force`` all), with ``ocr_threads`` recognition threads;
+    ``on_ocr(done, total, page)`` is called before the first OCR page and after each."""
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     path = Path(path)
     with open_pdf(path, workdir=workdir, sha256=sha256) as source:
         try:
-            return _read(path, source, max_pages)
+            return _read(path, source, max_pages, ocr, ocr_threads, on_ocr)
         except IngestError as exc:
             exc.page_count = exc.page_count or source.page_count
             raise
 
 
-def _read(path: Path, source: PdfSource, max_pages: int | None) -> Report:
+def _read(path: Path, source: PdfSource, max_pages: int | None, ocr: str = DEFAULT_OCR_MODE,
+          ocr_threads: int | None = None, on_ocr: Callable[[int, int, int], None] | None = None) -> Report:
     if max_pages is not None and source.page_count > max_pages:
         raise TooLarge(f"{path.name} has {source.page_count:,} pages, more than any final-accounts report "
                        f"(the limit is {max_pages:,}: raise it with --max-pages if it is one)", file=str(path))
@@ -161,16 +174,120 @@ def _read(path: Path, source: PdfSource, max_pages: int | None) -> Report:
                            f"{size / 2**20:,.0f} MiB (a page of a report takes well under 1 MiB): a damaged or "
                            "hostile PDF, not read", file=str(path), page=page_no)
     pages = read_pages(source.document)
-    check_text_layer(source, [p.text for p in pages])
-    report = _read_tables(path, source, pages)
+    texts = [p.text for p in pages]
+    scanned = image_only_pages(source, texts)
+    wanted = [] if ocr == "off" else list(range(1, source.page_count + 1)) if ocr == "force" else scanned
+    warnings: list[str] = []
+    if not wanted:
+        check_text_layer(source, texts)
+    else:
+        pages, warnings = _read_by_ocr(path, source, pages, wanted, ocr_threads, on_ocr, forced=ocr == "force")
+    try:
+        report = _read_tables(path, source, pages)
+    except NotFinalAccounts as exc:
+        if source.document.ocr_pages and not any(_has_text(t) for t in texts):
+            raise ScannedPdf(f"{path.name} is a scan ({source.page_count} pages of images), read by OCR, but no "
+                             "final-accounts table was found in the text recognised: a scan of another document, "
+                             "or a scan too poor to read (the table titles such as 收入支出决算总表 were not "
+                             "recognised)", file=str(path)) from exc
+        raise
     report.pages = pages
     report.contents = read_contents(pages)
+    report.ocr_pages = source.document.ocr_pages
     report.narrative = read_narrative(narrative_pages(source.document))
-    scanned = image_only_pages(source, [p.text for p in pages])
-    if scanned:
-        report.warnings.append(f"pages {', '.join(map(str, scanned))} are images without text (scanned); "
-                               "they were not read (OCR is not supported yet)")
+    report.warnings[:0] = warnings
+    if ocr == "off" and scanned:
+        report.warnings.append(f"page {scanned[0]} is an image without text (scanned); it was not read (--ocr off)"
+                               if len(scanned) == 1 else f"pages {_page_list(scanned)} are images without text "
+                               "(scanned); they were not read (--ocr off)")
+    for found in report.tables.values():
+        report.warnings += found.warnings
+        if report.ocr_pages:
+            report.warnings += _vet_ocr_cells(found, set(report.ocr_pages))
     return report
+
+
+def _has_text(text: str) -> bool:
+    return sum(1 for c in text if not c.isspace()) >= MIN_TEXT_CHARS
+
+
+def _pages(pages: list[int], plural: str = "are", singular: str = "is") -> str:
+    """'page 3 is' / 'pages 3-5 are'"""
+    return f"page {pages[0]} {singular}" if len(pages) == 1 else f"pages {_page_list(pages)} {plural}"
+
+
+def _page_list(pages: list[int]) -> str:
+    """1, 3, 5-9"""
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def _read_by_ocr(path: Path, source: PdfSource, pages: list[PageText], wanted: list[int],
+                 threads: int | None, on_page, forced: bool = False) -> tuple[list[PageText], list[str]]:
+    """Read `wanted` by OCR; the pages' text lines again (the OCR pages' from what was recognised) and what
+    to warn about. A file with no text layer that OCR cannot read (no engine, blank pages) is `ScannedPdf`."""
+    from .parts.ocr import OcrUnavailable, read_by_ocr
+
+    had_text = any(_has_text(p.text) for p in pages)
+    try:
+        read_by_ocr(source.document, wanted, threads=threads, on_page=on_page)
+    except OcrUnavailable as exc:
+        if not had_text:
+            raise ScannedPdf(f"{path.name} has no text layer on any page: it is a scan, and OCR is not "
+                             f"available ({exc})", file=str(path)) from exc
+        return pages, [f"{_pages(wanted, 'were', 'was')} not read by OCR: {exc}"]
+    pages = read_pages(source.document)
+    if not had_text and not any(_has_text(p.text) for p in pages):
+        raise ScannedPdf(f"{path.name} has no text layer on any page ({len(wanted)} pages of images), and OCR "
+                         "recognised no text in them: blank pages or pictures, nothing to read",
+                         file=str(path))
+    warnings = [f"{_pages(wanted, 'were', 'was')} read by OCR (--ocr force)" if forced
+                else f"{_pages(wanted, 'have', 'has')} no text layer (scanned): read by OCR"]
+    for page_no in wanted:
+        page = source.document.ocr_page(page_no)
+        if page.turn:
+            warnings.append(f"page {page_no}: scanned turned {page.turn}° round; read turned upright")
+        if not page.chars:
+            warnings.append(f"page {page_no}: OCR recognised no text on it (a blank page or a picture)")
+    return pages, warnings
+
+
+def _vet_ocr_cells(found: FoundTable, ocr_pages: set[int]) -> list[str]:
+    """Amounts and codes read by OCR must be spelled as one: an amount with the decimals of the table's
+    other amounts read by OCR (a full stop lost to the scan makes another number), a code of 3, 5 or 7
+    digits. Any other is left empty (NULL), with a warning: a wrong number never passes for a read one."""
+    from .parts.ocr import looks_like_amount, usual_decimals
+
+    table = found.table
+    rows = [r for r in table.body if r.page in ocr_pages and r.confidence is not None]
+    amount_cols = [i for i, c in enumerate(table.columns) if c.role == "amount"]
+    decimals = usual_decimals(r.cells[i] for r in rows for i in amount_cols)
+    out = []
+    for row in rows:
+        for i, column in enumerate(table.columns):
+            text = row.cells[i]
+            if not text or prints_nothing(text) or row.confidence[i] is None:
+                continue
+            if column.role == "amount":
+                if looks_like_amount(text, decimals):
+                    continue
+                why = f"is not an amount with {decimals} decimals" if decimals is not None else "is not an amount"
+            elif column.role in CODE_ROLES and any(ch.isdigit() for ch in text):
+                if (C.is_code(text) if column.role in ("code", "code_class") else C.PART_CODE.match(squeeze(text))):
+                    continue
+                why = "is not a classification code"
+            else:
+                continue
+            out.append(f"table {found.table_no:02d} page {row.page}: {squeeze(text)!r} read by OCR in the "
+                       f"{column.header_zh or column.role} column {why}; left empty")
+            row.cells[i] = None
+            row.confidence[i] = None
+    return out
 
 
 def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report:
@@ -245,7 +362,7 @@ def _read_tables(path: Path, source: PdfSource, pages: list[PageText]) -> Report
             header = " ".join(c.header_zh or "" for c in table.columns)
             table_no = classify_by_header(header) or table_no
         found = FoundTable(table_no, mark.title, mark.caption, mark.unit or meta.unit, mark.page, table,
-                           mark.department)
+                           mark.department, [w for part in group_parts for w in part.warnings])
         previous = report.tables.get(table_no)
         if previous is not None:
             report.warnings.append(f"table {table_no:02d} printed twice (pages {previous.first_page} and {found.first_page}); kept the one with more rows")

@@ -7,8 +7,9 @@ owner-password restriction, common among published reports) is not an error: cam
 ``PDFTextExtractionNotAllowed``, so ``open_pdf`` writes an unrestricted decrypted copy and the document is
 opened on it (``unlocked=True``).
 
-``check_text_layer`` raises :class:`~ingest.read.errors.ScannedPdf` when no page has a text layer, and
-``image_only_pages`` lists the pages that are images without text.
+``check_text_layer`` raises :class:`~ingest.read.errors.ScannedPdf` when no page has a text layer (for a
+file that OCR is not to read), and ``image_only_pages`` lists the pages that are images without text (the
+ones OCR reads).
 
 Usage::
 
@@ -192,13 +193,13 @@ def check_text_layer(source: PdfSource, texts: list[str]) -> None:
     scanned = image_only_pages(source, texts)
     if scanned:
         raise ScannedPdf(
-            f"{name} has no text layer on any page ({len(scanned)} pages of images): it is a scan; "
-            "OCR is not supported yet. Use the PDF exported from the original document, or OCR it "
-            "first (e.g. ocrmypdf) and ingest the result.", file=str(source.original))
+            f"{name} has no text layer on any page ({len(scanned)} pages of images): it is a scan, and OCR is "
+            "off (--ocr off). Read it with --ocr auto, or use the PDF exported from the original document.",
+            file=str(source.original))
     raise ScannedPdf(
         f"{name} has no text layer on any page ({len(texts)} pages without text or images): its text "
-        "is drawn as outlines or the pages are blank, so there is nothing to read; OCR is not "
-        "supported yet. Use the PDF exported from the original document.", file=str(source.original))
+        "is drawn as outlines or the pages are blank, so there is nothing to read (OCR reads page images, "
+        "and it has none). Use the PDF exported from the original document.", file=str(source.original))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -332,13 +333,14 @@ def _remove(p: Path) -> None:
 
 # What a file that is not a PDF looks like, from its first bytes: (magic, description, advice).
 _OFFICE_ADVICE = "Export it to PDF, or find the PDF the department published, and ingest that."
+_IMAGE_ADVICE = "Only PDFs are read: wrap the scanned pages in a PDF (e.g. img2pdf) and its pages are read by OCR."
 _MAGIC: list[tuple[bytes, str, str]] = [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office file (.doc/.xls/.wps/.et)", _OFFICE_ADVICE),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image", "Only PDFs with a text layer can be read; OCR is not supported yet."),
-    (b"\xff\xd8\xff", "a JPEG image", "Only PDFs with a text layer can be read; OCR is not supported yet."),
-    (b"GIF8", "a GIF image", "Only PDFs with a text layer can be read; OCR is not supported yet."),
-    (b"II*\x00", "a TIFF image", "Only PDFs with a text layer can be read; OCR is not supported yet."),
-    (b"MM\x00*", "a TIFF image", "Only PDFs with a text layer can be read; OCR is not supported yet."),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", _IMAGE_ADVICE),
+    (b"\xff\xd8\xff", "a JPEG image", _IMAGE_ADVICE),
+    (b"GIF8", "a GIF image", _IMAGE_ADVICE),
+    (b"II*\x00", "a TIFF image", _IMAGE_ADVICE),
+    (b"MM\x00*", "a TIFF image", _IMAGE_ADVICE),
     (b"Rar!", "a RAR archive", "Unpack it and ingest the PDFs inside."),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "Unpack it and ingest the PDFs inside."),
     (b"\x1f\x8b", "a gzip archive", "Unpack it and ingest the PDFs inside."),

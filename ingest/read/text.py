@@ -87,6 +87,22 @@ class Char:
         return self.baseline - DESCENT * self.size
 
 
+def _wide(ch: str) -> bool:
+    """A Chinese character or full-width punctuation (、，（ …)."""
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def spaced(prev: Char, char: Char) -> bool:
+    """Whether a space is printed between two neighbouring characters of a line: a gap wider than
+    ``WORD_GAP`` font sizes. Not beside a Chinese character recognised by OCR: the recogniser's boxes are
+    narrower than the glyphs (and full-width punctuation prints white inside its box), so the gaps it leaves
+    are not spaces, and Chinese prints none."""
+    if char.x0 - prev.x1 <= WORD_GAP * max(prev.size, char.size):
+        return False
+    recognised = getattr(prev, "confidence", None) is not None or getattr(char, "confidence", None) is not None
+    return not (recognised and (_wide(prev.text) or _wide(char.text)))
+
+
 def same_line(line: list[Char], char: Char) -> bool:
     """The character's height overlaps the line's by more than half the smaller of the two."""
     top = max(c.top for c in line)
@@ -154,7 +170,7 @@ def _lines(chars: list[Char], width: float, height: float) -> list[TextLine]:
         for seg in segments:
             text = seg[0].text
             for prev, char in zip(seg, seg[1:]):
-                text += (" " if char.x0 - prev.x1 > WORD_GAP * max(prev.size, char.size) else "") + char.text
+                text += (" " if spaced(prev, char) else "") + char.text
             top = max(c.top for c in seg)
             bottom = min(c.bottom for c in seg)
             out.append(TextLine(text, seg[0].x0, bottom, seg[-1].x1, top))

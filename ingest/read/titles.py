@@ -38,7 +38,8 @@ _TITLE_PATTERNS: list[tuple[int, re.Pattern]] = [
 ]
 _CONTINUED = re.compile(r"[（(]续(表)?[）)]$|续表$")
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+[、.．]|[二三四五六七八九十][一二三四五六七八九]?(?=[\u4e00-\u9fff])|一(?!般)|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|表[一二三四五六七八九\d])")
-_CAPTION = re.compile(r"公开表?0?([1-9])表?")
+# the number of one of the nine tables, not the start of a longer one (公开100% in a table of indicators)
+_CAPTION = re.compile(r"公开表?0?([1-9])(?![0-9.%])表?")
 _UNIT = re.compile(r"(?:金额)?单位[：:]((?:人民币)?(?:万元|元))(?![\u4e00-\u9fff])")
 _DEPT = re.compile(r"^(?:部门|单位|编制单位|填报单位|部门名称|单位名称)[：:](.+)$")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")

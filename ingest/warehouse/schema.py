@@ -96,6 +96,8 @@ class CellRow:
     row_kind: str = col("varchar not null")
     page: int | None = col("integer")  # NULL only for rows that were not read from a PDF (test oracles)
     text: str | None = col("varchar")
+    confidence: float | None = col("double", doc="the OCR recogniser's confidence in the cell's text, 0 to 1; "
+                                   "NULL for a cell read from the PDF's text layer, and for an empty cell")
 
 
 @dataclass

@@ -1,15 +1,17 @@
 """Table parts: one table (or the piece of a table) found on one page, as rows of printed cells.
 
-Each module of this package is one way of reading a part: `lattice` (camelot's ruled grids) and `unruled`
-(tables printed without rulings, from the alignment of their characters). Whatever the way, the result is a
-:class:`TablePart`, so joining parts into tables (`read.assemble`) does not care how a part was read.
+Each module of this package is one way of reading a part: `lattice` (camelot's ruled grids), `unruled`
+(tables printed without rulings, from the alignment of their characters) and `ocr` (pages without a text
+layer: characters recognised in the page image, the grid found in it). Whatever the way, the result is a
+:class:`TablePart`, so joining parts into tables (`read.assemble`) does not care how a part was read. A
+cell read by OCR carries the recogniser's confidence; a cell read from a text layer carries None.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..text import WORD_GAP, Char, same_line
+from ..text import Char, same_line, spaced
 
 _PUNCTUATION = set("、，。：；,.:;（）()“”")
 
@@ -23,6 +25,7 @@ class PrintedCell:
     x1: float
     text: str
     top: bool  # a ruling above the cell
+    confidence: float | None = None  # the recogniser's, 0..1, for a cell read by OCR; None from a text layer
 
     @property
     def center(self) -> float:
@@ -40,6 +43,7 @@ class TablePart:
     accuracy: float
     flavor: str  # a key of contract.FLAVORS
     title_rows: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # cells left empty by OCR, and why
 
     @property
     def top(self) -> float:
@@ -52,6 +56,11 @@ class TablePart:
     @property
     def has_text(self) -> bool:
         return any(c.text for row in self.rows for c in row)
+
+
+def chars_confidence(chars: list[Char]) -> float | None:
+    """The lowest confidence among characters recognised by OCR (None when none of them was)."""
+    return min((c.confidence for c in chars if getattr(c, "confidence", None) is not None), default=None)
 
 
 def cell_text(chars: list[Char]) -> str:
@@ -84,6 +93,6 @@ def cell_text(chars: list[Char]) -> str:
         line.sort(key=lambda c: c.x0)
         text = line[0].text
         for prev, char in zip(line, line[1:]):
-            text += (" " if char.x0 - prev.x1 > WORD_GAP * max(prev.size, char.size) else "") + char.text
+            text += (" " if spaced(prev, char) else "") + char.text
         out.append(text)
     return "\n".join(out)

@@ -22,7 +22,7 @@ import warnings
 from ..cells import holds_two_rows
 from ..document import Document
 from ..text import Char
-from . import PrintedCell, TablePart, cell_text
+from . import PrintedCell, TablePart, cell_text, chars_confidence
 
 ENGINES = {"vector": "lattice/vector", "combined": "lattice/combined"}
 
@@ -58,6 +58,17 @@ def read_grids(document: Document, pages: list[int], engine: str) -> list[TableP
             for table in _page_tables(parser, document, page_no):
                 parts.append(_to_part(table, ENGINES[engine], document.chars(page_no)))
     return parts
+
+
+def vector_tables(document: Document, pages: list[int]) -> dict[int, list]:
+    """Camelot's own ``Table`` objects of the vector engine on `pages`, by page (for comparing the grids
+    found in a page image with them)."""
+    from camelot.parsers import Lattice
+
+    parser = Lattice(engine="vector", backend=document.renderer())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {page_no: _page_tables(parser, document, page_no) for page_no in pages}
 
 
 def _page_tables(parser, document: Document, page_no: int) -> list:
@@ -108,8 +119,9 @@ def printed_rows(table, chars: list[Char]) -> list[list[PrintedCell]]:
                 groups[-1].append(index)
         printed = []
         for group in groups:
-            text = cell_text([ch for c in group for ch in placed.get((r, c), [])])
-            printed.append(PrintedCell(row[group[0]].x1, row[group[-1]].x2, text, any(row[c].top for c in group)))
+            inside = [ch for c in group for ch in placed.get((r, c), [])]
+            printed.append(PrintedCell(row[group[0]].x1, row[group[-1]].x2, cell_text(inside),
+                                       any(row[c].top for c in group), chars_confidence(inside)))
         rows.append(printed)
     return rows
 

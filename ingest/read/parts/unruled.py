@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from .. import cells as C
 from ..text import Char, same_line, squeeze
 from ..titles import caption_number, classify_title, department_of, unit_of
-from . import PrintedCell, TablePart, cell_text
+from . import PrintedCell, TablePart, cell_text, chars_confidence
 
 GUTTER = 2.0  # points of white between two columns, at least
 _PAGE_NUMBER = re.compile(r"^[-—－–_\s]*(第?\d{1,4}页?(共\d+页)?|\d{1,4}/\d{1,4})[-—－–_\s]*$")
@@ -287,7 +287,8 @@ def _header_row(labels: list[_Label], edges: list[float]) -> list[PrintedCell]:
         end = col
         while k is not None and end + 1 < n and claims.get(end + 1) == k:
             end += 1
-        row.append(PrintedCell(edges[col], edges[end + 1], labels[k].word.text if k is not None else "", True))
+        row.append(PrintedCell(edges[col], edges[end + 1], labels[k].word.text if k is not None else "", True,
+                               chars_confidence(labels[k].word.chars) if k is not None else None))
         col = end + 1
     return row
 
@@ -305,7 +306,8 @@ def _by_column(lines: list[_Line], edges: list[float]) -> dict[int, list[Char]]:
 
 def _body_row(lines: list[_Line], edges: list[float]) -> list[PrintedCell]:
     placed = _by_column(lines, edges)
-    return [PrintedCell(edges[i], edges[i + 1], cell_text(placed.get(i, [])), True) for i in range(len(edges) - 1)]
+    return [PrintedCell(edges[i], edges[i + 1], cell_text(placed.get(i, [])), True, chars_confidence(placed.get(i, [])))
+            for i in range(len(edges) - 1)]
 
 
 def _split_off_table(lines: list[_Line], continuation: bool) -> tuple[list[_Line], list[_Line]] | None:
