@@ -22,11 +22,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv and install the project with its test tools
 
 # CJK TrueType fonts that the generated test reports embed (tests/synth/render.py CJK_FONTS)
-FONT_PACKAGES := fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming
+# poppler-utils: pdftotext, a reader independent of ours, tells which codes the real reports print
+FONT_PACKAGES := fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming poppler-utils
 FONT_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/arphic/ukai.ttc \
-	/usr/share/fonts/truetype/arphic/uming.ttc
+	/usr/share/fonts/truetype/arphic/uming.ttc /usr/bin/pdftotext
 
-fonts: ## install the CJK fonts the tests embed (Debian packages; apt-get when run as root)
+fonts: ## install the CJK fonts the tests embed and pdftotext (Debian packages; apt-get when run as root)
 	@missing=""; for f in $(FONT_FILES); do test -f $$f || missing="$$missing $$f"; done; \
 	if [ -z "$$missing" ]; then echo "CJK test fonts present"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -77,3 +77,14 @@ def test_every_command_has_help_with_an_example():
     for name in cli.commands:
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Example:" in result.output, name
+
+
+def test_every_file_the_docs_name_exists():
+    # a module moved or renamed leaves its old path in the prose; a path in backticks is a promise
+    named = {t for t in _backticked(ALL_DOCS)
+             if re.fullmatch(r"(?:ingest|tests|bench|dbt_project|expectations|notebooks|docs|data)/[\w./-]+", t)
+             and not any(ch in t for ch in "*<>")
+             and not t.endswith(".duckdb") and "/target/" not in t}  # what a build writes
+    assert named, "no file path found in the docs: the pattern is wrong"
+    missing = sorted(t for t in named if not (ROOT / t.rstrip("/")).exists())
+    assert not missing, f"named in README.md or docs/ but not in the repository: {missing}"

@@ -115,7 +115,7 @@ def test_write_raw_matches_the_raw_contract(golden, tmp_path):
                 "and table_name = ? order by ordinal_position", [t]).fetchall()]
             for t in ("files", "reports", "report_tables", "table_columns", "cells")
         }
-        assert cols["cells"] == ["report_id", "table_no", "row_no", "col_no", "row_kind", "page", "text"]
+        assert cols["cells"] == ["report_id", "table_no", "row_no", "col_no", "row_kind", "page", "text", "confidence"]
         assert cols["table_columns"] == ["report_id", "table_no", "col_no", "block_no", "header_zh", "role"]
         assert "is_empty" in cols["report_tables"] and "error_code" in cols["files"]
         assert con.execute("select count(*) from raw.reports").fetchone()[0] == 2
