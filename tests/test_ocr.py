@@ -281,6 +281,30 @@ def test_amount_spelling_of_recognised_text():
     assert ocr.usual_decimals(["0.00", "1.00", "3", "x", None, ""]) == 2
 
 
+def test_a_header_printed_in_traditional_characters_is_read_in_simplified_ones():
+    # the recogniser returns 決 for 决 now and then; drawn here on purpose, so that it surely does
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 48)
+    image = Image.new("L", (420, 80), 255)
+    ImageDraw.Draw(image).text((10, 10), "決算數公務費", font=font, fill=0)
+    text, confidences = ocr.recognizer().read_line(np.asarray(image))
+    assert text == "决算数公务费", text
+    assert len(confidences) == len(text)
+
+
+def test_no_character_the_reports_or_the_seeds_print_is_changed_by_the_simplification():
+    import zhconv
+
+    from golden import SAMPLES_DIR
+
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLES_DIR.glob("*.txt")]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "dbt_project" / "seeds").glob("*.csv")]
+    printed = {ch for text in texts for ch in text if "\u4e00" <= ch <= "\u9fff"}
+    assert len(printed) > 800
+    assert {ch: zhconv.convert(ch, "zh-hans") for ch in printed if zhconv.convert(ch, "zh-hans") != ch} == {}
+
+
 # ------------------------------------------------------------------------------------------- models
 
 

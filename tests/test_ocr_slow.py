@@ -156,6 +156,12 @@ def test_a_mixed_pdf_reads_its_text_pages_as_text_and_its_scanned_table_pages_by
         tables = con.execute("select replace(f.source_file, '.pdf', ''), t.first_page, t.last_page, t.flavor "
                              "from raw.report_tables t join raw.files f using (report_id)").fetchall()
         sentences = con.execute("select count(*) from raw.narrative_sentences").fetchone()[0]
+        # the analyst's side: the marts say which tables, and so which amounts, OCR read
+        marked = con.execute("select count(*) filter (where read_by_ocr <> (flavor like '%ocr%')), "
+                             "count(*) filter (where read_by_ocr and min_confidence >= 0.8) "
+                             "from marts.report_tables").fetchone()
+        provenance = con.execute("select count(*) filter (where read_by_ocr), count(*) "
+                                 "from marts.v_fact_provenance").fetchone()
     finally:
         con.close()
     # a table on scanned pages only was read by OCR, one on text pages only from the text layer (sanmenxia
@@ -164,6 +170,8 @@ def test_a_mixed_pdf_reads_its_text_pages_as_text_and_its_scanned_table_pages_by
         scanned = set(TABLE_PAGES[key])
         assert flavor == ("ocr" if {first, last} <= scanned else "lattice/vector"), (key, first, last, flavor)
     assert sentences > 100  # the narrative pages kept their text layer
+    assert marked[0] == 0 and marked[1] > 10, marked
+    assert 0 < provenance[0] < provenance[1], provenance
     _assert_exact(scores)
     for key, s in scores.items():
         assert all(ok for *_, ok in s["wrong"]), (key, s["wrong"])

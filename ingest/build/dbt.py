@@ -54,7 +54,9 @@ class DbtOutcome:
 
 
 @contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
+def env_var(name: str, value: str) -> Iterator[None]:
+    """The environment variable `name` set to `value` for the block (profiles.yml reads the warehouse path
+    from it), then put back as it was."""
     old = os.environ.get(name)
     os.environ[name] = value
     try:
@@ -122,7 +124,7 @@ def run_dbt(
 
     # dbt-duckdb reads seed CSVs by paths relative to the working directory: run from the project
     callbacks = [_progress(on_node)] if on_node else []
-    with _env(WAREHOUSE_ENV, str(Path(warehouse).resolve())), _cwd(project):
+    with env_var(WAREHOUSE_ENV, str(Path(warehouse).resolve())), _cwd(project):
         res = dbtRunner(callbacks=callbacks).invoke(args)
     _release_duckdb()
 

@@ -43,7 +43,6 @@ import os
 import tempfile
 import zoneinfo
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -51,6 +50,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtP
 from pydantic import Field
 
 from ..build.checks import load_catalog
+from ..build.dbt import env_var
 from ..contract import EXIT_LOCKED, EXIT_USAGE
 from ..paths import DBT_PROJECT_DIR, PROJECT_ROOT
 
@@ -104,19 +104,6 @@ def _dbt_fingerprint() -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _env(name: str, value: str) -> Iterator[None]:
-    old = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = old
-
-
 def dbt_manifest() -> Path:
     """The project's manifest.json, parsed again only when dbt_project/ (or dbt) changed.
 
@@ -137,7 +124,7 @@ def dbt_manifest() -> Path:
                 # nothing may reach the network (and no .user.yml id file in the project)
                 "--no-send-anonymous-usage-stats"]
         # parsing opens no database; the profile's path points into the temporary folder all the same
-        with _env("JUESUAN_WAREHOUSE", str(Path(tmp) / "parse.duckdb")):
+        with env_var("JUESUAN_WAREHOUSE", str(Path(tmp) / "parse.duckdb")):
             res = dbtRunner().invoke(args)
         if not res.success:
             raise RuntimeError(f"dbt parse of {DBT_PROJECT_DIR} failed: {res.exception}")

@@ -17,7 +17,7 @@ from .. import __version__
 from ..contract import DEFAULT_OCR_MODE
 
 READER_DIR = Path(__file__).resolve().parent
-LIBRARIES = ("camelot-py", "playa-pdf", "pypdfium2", "rapidocr", "onnxruntime")
+LIBRARIES = ("camelot-py", "playa-pdf", "pypdfium2", "rapidocr", "onnxruntime", "zhconv")
 
 
 def extraction_version(ocr: str = DEFAULT_OCR_MODE) -> str:

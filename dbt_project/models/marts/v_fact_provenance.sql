@@ -75,6 +75,7 @@ select
     report_tables.title_zh as table_title_zh,
     report_tables.first_page as table_first_page,
     report_tables.last_page as table_last_page,
+    coalesce(report_tables.read_by_ocr, false) as read_by_ocr,
     ---------- the file
     reports.source_file,
     reports.sha256,

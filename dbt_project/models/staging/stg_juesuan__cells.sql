@@ -26,6 +26,8 @@ renamed as (
 
         ---------- numerics
         cast(page as integer) as page,
+        -- a cell read by OCR: the recogniser's confidence in its text (NULL for the text layer)
+        cast(confidence as double) as confidence,
         -- the text read as an amount: DECIMAL(18,2) exactly as printed, NULL when blank or not a
         -- number. Only cells of amount columns are amounts; a code such as 201 also parses here.
         {{ parse_amount('text') }} as amount,

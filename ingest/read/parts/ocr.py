@@ -243,6 +243,7 @@ class Recognizer:
                 for i, ch in enumerate(chars):
                     line.append([ch, float(min(score, line_score)), (x0 + i * step, line_top, x0 + (i + 1) * step, line_bottom),
                                  (line_top, line_bottom)])
+            _simplified(line)
             _full_width_punctuation(line)
             box_xy = (float(np.min(box[:, 0])), line_top, float(np.max(box[:, 0])), line_bottom)
             out.append(OcrLine(text, float(line_score), box_xy, [tuple(c) for c in line]))
@@ -258,11 +259,26 @@ class Recognizer:
         info = result.word_results[0]  # the line's words (lists of characters), one confidence per character
         line = [[ch, float(conf), None, None] for ch, conf in zip((c for w in info.words for c in w), info.confs)
                 if not ch.isspace()]
+        _simplified(line)
         _full_width_punctuation(line)
         return "".join(c[0] for c in line), [c[1] for c in line]
 
 
 _HALF_TO_FULL = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，"}
+
+
+def _simplified(line: list[list]) -> None:
+    """Characters in their simplified forms, one for one: the reports print simplified Chinese, but the
+    recogniser, trained on both, now and then returns the traditional form of a character printed simply
+    (決算数 for 决算数, at 200 dpi), and a header or label misspelled so matches no measure or name. None
+    of the characters the samples, the Putuo reports or the seeds print is changed (tests/test_ocr.py)."""
+    import zhconv  # its dictionary loads on first use: only for files read by OCR
+
+    for item in line:
+        if _is_cjk(item[0]):
+            simple = zhconv.convert(item[0], "zh-hans")
+            if len(simple) == 1:
+                item[0] = simple
 
 
 def _is_cjk(ch: str) -> bool:
