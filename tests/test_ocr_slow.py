@@ -171,7 +171,7 @@ def test_a_mixed_pdf_reads_its_text_pages_as_text_and_its_scanned_table_pages_by
         assert flavor == ("ocr" if {first, last} <= scanned else "lattice/vector"), (key, first, last, flavor)
     assert sentences > 100  # the narrative pages kept their text layer
     assert marked[0] == 0 and marked[1] > 10, marked
-    assert 0 < provenance[0] < provenance[1], provenance
+    assert provenance[0] == provenance[1] > 1000, provenance  # every table of the two is on a scanned page
     _assert_exact(scores)
     for key, s in scores.items():
         assert all(ok for *_, ok in s["wrong"]), (key, s["wrong"])
