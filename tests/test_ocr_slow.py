@@ -26,6 +26,8 @@ from click.testing import CliRunner
 
 from golden import SAMPLE_KEYS, expected_facts, load_golden
 from ingest.cli import cli
+from ingest.cli.audit_pages import format_text, render_report
+from ingest.warehouse.audit import load_audit
 from ingest.read.document import Document
 from ingest.read.parts import ocr
 from ingest.read.parts.lattice import printed_rows, vector_tables
@@ -172,6 +174,11 @@ def test_a_mixed_pdf_reads_its_text_pages_as_text_and_its_scanned_table_pages_by
     assert sentences > 100  # the narrative pages kept their text layer
     assert marked[0] == 0 and marked[1] > 10, marked
     assert provenance[0] == provenance[1] > 1000, provenance  # every table of the two is on a scanned page
+    # the auditor is told, in the text and on the page
+    audits = load_audit(run["warehouse"])
+    assert all(a.tables_read_by_ocr >= 9 for a in audits), [(a.source_file, a.tables_read_by_ocr) for a in audits]
+    assert format_text(audits).count("read by OCR from page images") == 2
+    assert "read by OCR from page images" in render_report(audits[0])
     _assert_exact(scores)
     for key, s in scores.items():
         assert all(ok for *_, ok in s["wrong"]), (key, s["wrong"])

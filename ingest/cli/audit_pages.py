@@ -139,6 +139,8 @@ def render_report(audit) -> str:
              f"<h1>{_e(a.label)} <span class=\"badge {_e(a.verdict)}\">{_e(VERDICT_LABELS.get(a.verdict, a.verdict))}"
              "</span></h1>",
              f"<p class=\"meta\">{meta}</p>", f"<div class=\"counts\">{counts}</div>"]
+    if a.ocr_note:
+        parts.append(f"<p class=\"ocr\">{_e(a.ocr_note)}</p>")
     if not a.findings:
         parts.append("<p class=\"none\">Every check ran and passed.</p>")
     else:
@@ -187,6 +189,8 @@ def format_text(audits) -> str:
         out.append(f"{a.label} ({a.source_file}): {VERDICT_LABELS.get(a.verdict, a.verdict)}: {a.errors} "
                    f"error{'s' if a.errors != 1 else ''}, {a.warnings} warning{'s' if a.warnings != 1 else ''}, "
                    f"{a.checks_not_run} not run, {a.checks_run} checks run")
+        if a.ocr_note:
+            out.append(f"  {a.ocr_note}")
         for section, findings in a.sections():
             out.append(f"  {section}")
             for f in findings:

@@ -15,7 +15,8 @@ from .access import WarehouseError, connect_read_only
 FINDING_COLUMNS = ("rank", "outcome", "severity", "family", "suite", "check_name", "table_no", "section", "page",
                    "subject", "printed_value", "expected_value", "message")
 REPORT_COLUMNS = ("report_id", "source_file", "region", "department", "fiscal_year", "checks_run",
-                  "checks_passed", "errors", "warnings", "checks_not_run", "document_errors", "verdict")
+                  "checks_passed", "errors", "warnings", "checks_not_run", "document_errors", "tables_read_by_ocr",
+                  "verdict")
 
 
 class AuditMissing(WarehouseError):
@@ -61,6 +62,7 @@ class ReportAudit:
     warnings: int
     checks_not_run: int
     document_errors: int
+    tables_read_by_ocr: int  # tables read by OCR from page images: a failure there may be a misreading
     verdict: str
     findings: list[Finding] = field(default_factory=list)
 
@@ -85,6 +87,15 @@ class ReportAudit:
             return (0 if tables else 1, min(tables) if tables else 0, min(pages) if pages else 10 ** 6, name)
 
         return sorted(groups.items(), key=order)
+
+    @property
+    def ocr_note(self) -> str | None:
+        """What the reader must know when OCR read some of the report."""
+        if not self.tables_read_by_ocr:
+            return None
+        n = self.tables_read_by_ocr
+        return (f"{n} table{'s' if n != 1 else ''} read by OCR from page images: a check failing there may be "
+                "the recogniser's misreading (cells it was unsure of are empty; raw.files.warnings says which)")
 
 
 def load_audit(warehouse: Path, reports: list[str] | None = None) -> list[ReportAudit]:

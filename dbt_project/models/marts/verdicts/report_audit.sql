@@ -19,6 +19,21 @@ check_results as (
 
 ),
 
+report_tables as (
+
+    select * from {{ ref('report_tables') }}
+
+),
+
+-- an auditor reading a failure in a table read by OCR asks first whether the recogniser misread it
+ocr_tables as (
+
+    select report_id, count(*) filter (where read_by_ocr) as tables_read_by_ocr
+    from report_tables
+    group by report_id
+
+),
+
 counts as (
 
     select
@@ -46,6 +61,7 @@ select
     cast(coalesce(counts.warnings, 0) as integer) as warnings,
     cast(coalesce(counts.checks_not_run, 0) as integer) as checks_not_run,
     cast(coalesce(counts.document_errors, 0) as integer) as document_errors,
+    cast(coalesce(ocr_tables.tables_read_by_ocr, 0) as integer) as tables_read_by_ocr,
     case
         when coalesce(counts.errors, 0) > 0 then 'failed'
         when coalesce(counts.checks_not_run, 0) > 0 then 'incomplete'
@@ -55,3 +71,5 @@ select
 from reports
 left join counts
     on counts.report_id = reports.report_id
+left join ocr_tables
+    on ocr_tables.report_id = reports.report_id
