@@ -36,7 +36,7 @@ from .inputs import InputFile, collect_inputs, file_sha256
 from .record import report_rows
 
 if TYPE_CHECKING:
-    from ..read.report import Report
+    from ..warehouse.raw import ReportRows
 
 #: A file with more pages than this is not a report (the largest reports run to about 150): it is
 #: rejected before it is read, unless the operator raises the limit.
@@ -76,11 +76,24 @@ class IngestSummary:
 
 
 @dataclass
+class Loaded:
+    """A report read, as the warehouse stores it: the worker turns the Report into rows, so that the
+    process that writes the warehouse never loads the PDF reader (nor its libraries) to receive it."""
+
+    report_id: str
+    sha256: str
+    size_bytes: int | None
+    page_count: int
+    warnings: list[str]
+    rows: ReportRows
+
+
+@dataclass
 class Extraction:
     """What a worker sends back for one file."""
 
     source_file: str
-    report: Report | None
+    report: Loaded | None
     error: str | None = None
     error_code: str | None = None
     page_count: int | None = None  # of a file that opened but could not be read
@@ -112,7 +125,9 @@ def extract_file(item: InputFile, *, max_pages: int | None = DEFAULT_MAX_PAGES, 
         with _PDFIUM_LOCK:
             report = read_report(item.path, sha256=item.sha256, max_pages=max_pages, ocr=ocr,
                                  ocr_threads=ocr_threads, on_ocr=on_ocr)
-        return Extraction(item.source_file, report)
+        return Extraction(item.source_file, Loaded(report.report_id, report.sha256, report.size_bytes,
+                                                   report.page_count, report.warnings,
+                                                   report_rows(report, item.source_file, report.producer)))
     except IngestError as exc:
         return Extraction(item.source_file, None, str(exc), exc.code, exc.page_count)
     except MemoryError:
@@ -295,6 +310,6 @@ def _record(writer: RawWriter, item: InputFile, extraction: Extraction, summary:
     writer.write(FileRow(item.source_file, str(item.path), report.sha256, report.size_bytes or size,
                          report.page_count, "loaded", warnings="; ".join(report.warnings) or None,
                          report_id=report.report_id, parser_version=version),
-                 report_rows(report, item.source_file, report.producer))
+                 report.rows)
     summary.loaded.append(item.source_file)
     summary.warnings += [(item.source_file, warning) for warning in report.warnings]
