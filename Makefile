@@ -118,6 +118,6 @@ nightly: $(STAMP) ## the nightly build of the PDFs in INBOX (default data/sample
 clean: ## remove the virtualenv, the warehouse and dbt's build output
 	rm -rf $(VENV) dbt_project/target dbt_project/logs $(WAREHOUSE) $(WAREHOUSE).wal $(ASSETS)/node_modules $(DOCS_DIR)
 
-accuracy: $(STAMP) ## recall and precision by layout and table on generated reports (PER_LAYOUT=3), and the long OCR runs (about 20 min)
+accuracy: $(STAMP) ## recall and precision by layout and table on generated reports (PER_LAYOUT=3), and the long OCR runs (about 8 min on 2 cores)
 	$(BIN)/python -m tests.synth.accuracy --per-layout $(or $(PER_LAYOUT),3)
 	$(BIN)/pytest -q -s -m slow tests/test_ocr_slow.py
