@@ -66,24 +66,6 @@ def sample_warehouse(tmp_path_factory, samples_dir) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def putuo_warehouse(tmp_path_factory, samples_dir, real_dir) -> Path:
-    """A real `juesuan build` of the samples and the two Putuo final accounts (not the budget report beside
-    them), shared by the modules that read them (the notebook, the audit)."""
-    from click.testing import CliRunner
-
-    from ingest.cli import cli
-
-    inbox = tmp_path_factory.mktemp("putuo_inbox")
-    for pdf in sorted(samples_dir.glob("*.pdf")) + [real_dir / "putuo-finance-2024.pdf",
-                                                    real_dir / "putuo-social-work-2024.pdf"]:
-        shutil.copyfile(pdf, inbox / pdf.name)
-    path = tmp_path_factory.mktemp("putuo_built") / "warehouse.duckdb"
-    result = CliRunner().invoke(cli, ["build", "--warehouse", str(path), str(inbox)])
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    return path
-
-
 @pytest.fixture
 def built(tmp_path, sample_warehouse, samples_dir) -> tuple[Path, Path]:
     """An inbox holding the two sample PDFs and a copy of the warehouse `juesuan build` made of them."""
@@ -100,7 +82,8 @@ def built(tmp_path, sample_warehouse, samples_dir) -> tuple[Path, Path]:
 def putuo_warehouse(tmp_path_factory, samples_dir, real_dir) -> Path:
     """A real `juesuan build` of the samples and the two Putuo final accounts of ../shared/real (not the
     budget report beside them). Their narratives contradict their tables (see tests/test_narrative_checks.py):
-    the build exits 4, and every failed check is a narrative one."""
+    the build exits 4, and every failed check is a narrative one. Shared by the modules that read them (the
+    notebook, the audit, the narrative checks)."""
     import duckdb
     from click.testing import CliRunner
 
