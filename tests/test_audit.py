@@ -275,17 +275,8 @@ def test_the_pages_load_nothing_from_elsewhere(audit_site):
             assert "<link" not in text and "@import" not in text and "url(" not in text, page
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from test_data_docs import CHROMIUM, CHROMIUM_FLAGS
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium, as root)")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
+# the Data Docs tests' headless Chromium, network off (a module-scoped fixture: one browser here too)
+from test_data_docs import browser  # noqa: E402,F401
 
 
 def _open(browser, path: Path):
