@@ -636,11 +636,6 @@ def cell_confidence(chars: list[Char], x0: float, x1: float, bottom: float, top:
     return min(inside) if inside else None
 
 
-def unsure(chars: list[Char], threshold: float = MIN_CONFIDENCE) -> list[Char]:
-    """The characters recognised with a ``char_confidence`` below ``threshold``."""
-    return [c for c in chars if char_confidence(c, threshold) < threshold]
-
-
 # an amount as these tables print it: thousands grouped by three, decimals, a minus or brackets
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$|^\((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\)$")
 
