@@ -621,8 +621,12 @@ def char_confidence(char: Char, threshold: float = MIN_CONFIDENCE) -> float:
     """How sure a character is, for deciding whether to keep it: its confidence, but at least ``threshold``
     for a bracket or colon recognised with ``MIN_WIDTH_VARIANT_CONFIDENCE`` or more. Characters from a
     text layer count as certain."""
-    confidence = getattr(char, "confidence", 1.0)
-    if char.text in WIDTH_VARIANTS and confidence >= MIN_WIDTH_VARIANT_CONFIDENCE:
+    return _kept_confidence(char.text, getattr(char, "confidence", 1.0), threshold)
+
+
+def _kept_confidence(text: str, confidence: float, threshold: float = MIN_CONFIDENCE) -> float:
+    """``char_confidence`` of a character given as its text and confidence (a cell read again)."""
+    if text in WIDTH_VARIANTS and confidence >= MIN_WIDTH_VARIANT_CONFIDENCE:
         return max(confidence, threshold)
     return confidence
 
@@ -761,8 +765,7 @@ def reread(page: OcrPage, x0: float, x1: float, bottom: float, top: float,
         text, confs = engine.read_line(line)
         if text:
             texts.append(text)
-            confidences.extend(max(conf, MIN_CONFIDENCE) if ch in WIDTH_VARIANTS and conf >= MIN_WIDTH_VARIANT_CONFIDENCE
-                               else conf for ch, conf in zip(text, confs))
+            confidences.extend(_kept_confidence(ch, conf) for ch, conf in zip(text, confs))
     return "\n".join(texts), (min(confidences) if confidences else None)
 
 
