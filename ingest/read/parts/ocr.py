@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from ..cells import is_data_row
-from ..text import Char, PageText, TextLine, _lines, squeeze
+from ..text import MIDDLE, Char, PageText, TextLine, _lines, squeeze
 from . import PrintedCell
 from .lattice import printed_rows
 
@@ -518,7 +518,8 @@ def ocr_image(grey: np.ndarray, width: float, height: float, page_no: int = 1, *
     for text, confidence, (x0, _, x1, _), (top, bottom) in (c for line in lines for c in line.chars):
         size = (bottom - top) * sy / _BOX_PER_SIZE
         middle = height - (top + bottom) / 2 * sy
-        chars.append(OcrChar(text, x0 * sx, x1 * sx, middle - 0.35 * size, size, round(confidence, 4)))
+        # the baseline under the line's middle, so that Char.cy gives that middle back
+        chars.append(OcrChar(text, x0 * sx, x1 * sx, middle - MIDDLE * size, size, round(confidence, 4)))
     return OcrPage(page_no, width, height, dpi, angle, chars, rulings.tables, seconds, cleaned, turn=turn)
 
 
