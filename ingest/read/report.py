@@ -21,7 +21,7 @@ from .kind import budget_evidence, placeholders
 from .metadata import ReportMeta, report_metadata
 from .narrative import Narrative, narrative_pages, read_narrative
 from .parts import TablePart
-from .source import MIN_TEXT_CHARS, PdfSource, check_text_layer, image_only_pages, open_pdf
+from .source import PdfSource, check_text_layer, has_text, image_only_pages, open_pdf
 from .tables import find_tables
 from .text import PageText, TextLine, read_pages, squeeze
 from .titles import (TitleMark, annotate, caption_number, classify_by_header, classify_title, department_of,
@@ -185,7 +185,7 @@ def _read(path: Path, source: PdfSource, max_pages: int | None, ocr: str = DEFAU
     try:
         report = _read_tables(path, source, pages)
     except NotFinalAccounts as exc:
-        if source.document.ocr_pages and not any(_has_text(t) for t in texts):
+        if source.document.ocr_pages and not any(has_text(t) for t in texts):
             raise ScannedPdf(f"{path.name} is a scan ({source.page_count} pages of images), read by OCR, but no "
                              "final-accounts table was found in the text recognised: a scan of another document, "
                              "or a scan too poor to read (the table titles such as 收入支出决算总表 were not "
@@ -205,10 +205,6 @@ def _read(path: Path, source: PdfSource, max_pages: int | None, ocr: str = DEFAU
         if report.ocr_pages:
             report.warnings += _vet_ocr_cells(found, set(report.ocr_pages))
     return report
-
-
-def _has_text(text: str) -> bool:
-    return sum(1 for c in text if not c.isspace()) >= MIN_TEXT_CHARS
 
 
 def _pages(pages: list[int], plural: str = "are", singular: str = "is") -> str:
@@ -233,7 +229,7 @@ def _read_by_ocr(path: Path, source: PdfSource, pages: list[PageText], wanted: l
     to warn about. A file with no text layer that OCR cannot read (no engine, blank pages) is `ScannedPdf`."""
     from .parts.ocr import OcrUnavailable, read_by_ocr
 
-    had_text = any(_has_text(p.text) for p in pages)
+    had_text = any(has_text(p.text) for p in pages)
     try:
         read_by_ocr(source.document, wanted, threads=threads, on_page=on_page)
     except OcrUnavailable as exc:
@@ -242,7 +238,7 @@ def _read_by_ocr(path: Path, source: PdfSource, pages: list[PageText], wanted: l
                              f"available ({exc})", file=str(path)) from exc
         return pages, [f"{_pages(wanted, 'were', 'was')} not read by OCR: {exc}"]
     pages = read_pages(source.document)
-    if not had_text and not any(_has_text(p.text) for p in pages):
+    if not had_text and not any(has_text(p.text) for p in pages):
         raise ScannedPdf(f"{path.name} has no text layer on any page ({len(wanted)} pages of images), and OCR "
                          "recognised no text in them: blank pages or pictures, nothing to read",
                          file=str(path))

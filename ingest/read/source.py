@@ -43,6 +43,7 @@ __all__ = [
     "check_text_layer",
     "image_only_pages",
     "MIN_TEXT_CHARS",
+    "has_text",
 ]
 
 #: A page whose text has fewer non-white-space characters than this has no text layer worth the name
@@ -180,14 +181,14 @@ def image_only_pages(source: PdfSource, texts: list[str]) -> list[int]:
     """1-based numbers of the pages that have no text layer (fewer than ``MIN_TEXT_CHARS``
     non-white-space characters in ``texts``) but hold at least one image: scanned pages."""
     _check_texts(source, texts)
-    return [i + 1 for i, text in enumerate(texts) if not _has_text(text) and source.document.has_image(i + 1)]
+    return [i + 1 for i, text in enumerate(texts) if not has_text(text) and source.document.has_image(i + 1)]
 
 
 def check_text_layer(source: PdfSource, texts: list[str]) -> None:
     """Raise ``ScannedPdf`` when no page has a text layer. A PDF with some text pages returns normally,
     even if other pages are images (see ``image_only_pages``)."""
     _check_texts(source, texts)
-    if any(_has_text(t) for t in texts):
+    if any(has_text(t) for t in texts):
         return
     name = source.original.name
     scanned = image_only_pages(source, texts)
@@ -225,7 +226,8 @@ def _digest(path: Path, known: str | None = None) -> tuple[str, bytes, bytes]:
     return h.hexdigest(), head, tail
 
 
-def _has_text(text: str) -> bool:
+def has_text(text: str) -> bool:
+    """Whether a page's text is a text layer: at least ``MIN_TEXT_CHARS`` non-white-space characters."""
     return sum(1 for c in text if not c.isspace()) >= MIN_TEXT_CHARS
 
 

@@ -126,6 +126,8 @@ def _unsure_marked(char: Char) -> Char:
 def _ocr_text_cells(part: TablePart) -> None:
     """A table read by OCR from the alignment of its characters: a cell holding a character recognised
     unsurely is left empty, with a warning."""
+    from .parts.ocr import MIN_CONFIDENCE
+
     part.flavor = "ocr/text"
     for row in part.rows:
         for cell in row:
@@ -133,14 +135,8 @@ def _ocr_text_cells(part: TablePart) -> None:
                 part.warnings.append(f"page {part.page}: a cell read by OCR as "
                                      f"{cell.text.replace(UNSURE, '?')!r} holds characters recognised with a "
                                      "confidence below "
-                                     f"{_min_confidence():.2f}; it is left empty")
+                                     f"{MIN_CONFIDENCE:.2f}; it is left empty")
                 cell.text, cell.confidence = "", None
-
-
-def _min_confidence() -> float:
-    from .parts import ocr
-
-    return ocr.MIN_CONFIDENCE
 
 
 def _ocr_grids(document: Document, pages: list[int]) -> list[TablePart]:

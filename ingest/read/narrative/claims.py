@@ -15,7 +15,7 @@ label names (measure, measure_zh).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .layout import ITEM_LABEL, Sentence
@@ -82,9 +82,6 @@ class Claim:
     base_value: Decimal | None = None       # the whole, when the sentence states it
     note: str | None = None                 # unresolved: what could not be read
     offsets: tuple = ()                     # where in the sentence the figures it states begin
-
-    def as_row(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

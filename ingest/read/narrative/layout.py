@@ -75,13 +75,6 @@ class Sentence:
             page = p
         return page
 
-    def as_row(self) -> dict:
-        return dict(sentence_no=self.sentence_no, paragraph_no=self.paragraph_no, page=self.page,
-                    last_page=self.last_page, part_no=self.part_no, section_no=self.section_no,
-                    section_title=self.section_title, subsection_no=self.subsection_no,
-                    subsection_title=self.subsection_title, item_no=self.item_no, heading=self.heading,
-                    text=self.text)
-
     @property
     def section_path(self) -> str:
         """五（三）1 — section, subsection and item numbers as printed."""

@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from ..cells import is_data_row
-from ..text import Char, PageText, TextLine, _lines, squeeze
+from ..text import MIDDLE, Char, PageText, TextLine, _lines, squeeze
 from . import PrintedCell
 from .lattice import printed_rows
 
@@ -518,7 +518,8 @@ def ocr_image(grey: np.ndarray, width: float, height: float, page_no: int = 1, *
     for text, confidence, (x0, _, x1, _), (top, bottom) in (c for line in lines for c in line.chars):
         size = (bottom - top) * sy / _BOX_PER_SIZE
         middle = height - (top + bottom) / 2 * sy
-        chars.append(OcrChar(text, x0 * sx, x1 * sx, middle - 0.35 * size, size, round(confidence, 4)))
+        # the baseline under the line's middle, so that Char.cy gives that middle back
+        chars.append(OcrChar(text, x0 * sx, x1 * sx, middle - MIDDLE * size, size, round(confidence, 4)))
     return OcrPage(page_no, width, height, dpi, angle, chars, rulings.tables, seconds, cleaned, turn=turn)
 
 
@@ -621,8 +622,12 @@ def char_confidence(char: Char, threshold: float = MIN_CONFIDENCE) -> float:
     """How sure a character is, for deciding whether to keep it: its confidence, but at least ``threshold``
     for a bracket or colon recognised with ``MIN_WIDTH_VARIANT_CONFIDENCE`` or more. Characters from a
     text layer count as certain."""
-    confidence = getattr(char, "confidence", 1.0)
-    if char.text in WIDTH_VARIANTS and confidence >= MIN_WIDTH_VARIANT_CONFIDENCE:
+    return _kept_confidence(char.text, getattr(char, "confidence", 1.0), threshold)
+
+
+def _kept_confidence(text: str, confidence: float, threshold: float = MIN_CONFIDENCE) -> float:
+    """``char_confidence`` of a character given as its text and confidence (a cell read again)."""
+    if text in WIDTH_VARIANTS and confidence >= MIN_WIDTH_VARIANT_CONFIDENCE:
         return max(confidence, threshold)
     return confidence
 
@@ -634,11 +639,6 @@ def cell_confidence(chars: list[Char], x0: float, x1: float, bottom: float, top:
     inside = [char_confidence(c, threshold) for c in chars
               if x0 - 1 <= c.cx <= x1 + 1 and bottom - 1 <= c.cy <= top + 1]
     return min(inside) if inside else None
-
-
-def unsure(chars: list[Char], threshold: float = MIN_CONFIDENCE) -> list[Char]:
-    """The characters recognised with a ``char_confidence`` below ``threshold``."""
-    return [c for c in chars if char_confidence(c, threshold) < threshold]
 
 
 # an amount as these tables print it: thousands grouped by three, decimals, a minus or brackets
@@ -766,8 +766,7 @@ def reread(page: OcrPage, x0: float, x1: float, bottom: float, top: float,
         text, confs = engine.read_line(line)
         if text:
             texts.append(text)
-            confidences.extend(max(conf, MIN_CONFIDENCE) if ch in WIDTH_VARIANTS and conf >= MIN_WIDTH_VARIANT_CONFIDENCE
-                               else conf for ch, conf in zip(text, confs))
+            confidences.extend(_kept_confidence(ch, conf) for ch, conf in zip(text, confs))
     return "\n".join(texts), (min(confidences) if confidences else None)
 
 
