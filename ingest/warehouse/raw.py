@@ -12,8 +12,6 @@ import tempfile
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
-
 
 from . import schema
 from .schema import (CellRow, ClaimRow, ContentsRow, FileRow, ReportRow, ReportTableRow, RunRow, SentenceRow,
@@ -64,13 +62,6 @@ class RawWriter(schema.WriteConnection):
     """Writes raw.* rows; every file's rows are replaced in one transaction, so a re-ingest never duplicates."""
 
     # -- look-ups --------------------------------------------------------------------------------------
-    def loaded_file_with_sha(self, sha256: str) -> tuple[str, str] | None:
-        """(source_file, report_id) of a loaded file with these bytes."""
-        row = self.con.execute(
-            "select source_file, report_id from raw.files where sha256 = ? and status = 'loaded' "
-            "order by ingested_at limit 1", [sha256]).fetchone()
-        return (row[0], row[1]) if row else None
-
     def file_record(self, source_file: str) -> tuple | None:
         """(sha256, status, parser_version, report_id) of a file, or None when the file is new."""
         return self.con.execute("select sha256, status, parser_version, report_id from raw.files where source_file = ?",
