@@ -144,8 +144,7 @@ class RawWriter(schema.WriteConnection):
         """Insert many rows at once, through newline-delimited JSON that DuckDB reads with the table's own
         column types: much faster than one statement per row, and with no data-frame library to load
         (amounts go as text, so Decimal values arrive exact)."""
-        columns = [(f.name, f.metadata["sql"].replace("primary key", "").replace("not null", "").strip())
-                   for f in fields(schema.TABLES[name][0])]
+        columns = [(f.name, schema.column_type(f)) for f in fields(schema.TABLES[name][0])]
         fd, temporary = tempfile.mkstemp(prefix="juesuan-", suffix=".ndjson")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
