@@ -32,8 +32,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2]
-ASSETS_DIR = PROJECT / "expectations" / "assets"
+from ..paths import EXPECTATIONS_DIR
+
+ASSETS_DIR = EXPECTATIONS_DIR / "assets"
 NODE_MODULES = ASSETS_DIR / "node_modules"
 VENDOR = "static/vendor"  # inside the site
 LOCAL_LOGO = "static/images/logo-long.png"  # written by GX into every site

@@ -190,10 +190,11 @@ def _plan(inputs: list[InputFile], known: dict[str, KnownFile], version: str, *,
         candidates.remove(old)
         plan.moves.append((old, item))
         rows[item.source_file] = known[old]
-    if prune:
-        plan.removals = sorted(n for n in known if n not in names and n not in {old for old, _ in plan.moves})
-    kept = {n: r for n, r in known.items() if n not in names and n not in plan.removals
-            and n not in {old for old, _ in plan.moves}}  # files `ingest` (no pruning) leaves alone
+    moved = {old for old, _ in plan.moves}
+    gone_for_good = {n: r for n, r in known.items() if n not in names and n not in moved}
+    # a build removes them; `ingest` (no pruning) leaves them alone, and they still hold their reports
+    plan.removals = sorted(gone_for_good) if prune else []
+    kept = {} if prune else gone_for_good
 
     # which file holds each report's bytes once the moves are made
     holder: dict[str, str] = {}

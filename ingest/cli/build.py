@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..build.executors import OCR_PAGE_SECONDS
+from ..build.executors import OCR_PAGE_SECONDS, Limits
 from ..contract import DEFAULT_OCR_MODE, EXIT_CRASHED, EXIT_LOCKED, EXIT_USAGE, OCR_MODES
 from ..paths import DEFAULT_DOCS_DIR
 from .app import CONTEXT_SETTINGS, cli, console, executor_options, jobs_option, warehouse_option
@@ -43,9 +43,10 @@ def limit_options(function):
                             help="Seconds more one file may take for each page it reads by OCR.")(function)
     function = click.option("--max-pages", type=click.IntRange(min=1), default=400, show_default=True,
                             help="Reject a file with more pages than this before reading it.")(function)
-    function = click.option("--timeout", "seconds", type=click.FloatRange(min=1), default=120.0,
+    # the defaults are Limits' own, so that the command and the library bound a file alike
+    function = click.option("--timeout", "seconds", type=click.FloatRange(min=1), default=Limits.seconds,
                             show_default=True, help="Seconds one file may take to read.")(function)
-    return click.option("--max-memory", "memory_mib", type=click.IntRange(min=256), default=1536,
+    return click.option("--max-memory", "memory_mib", type=click.IntRange(min=256), default=Limits.memory_mib,
                         show_default=True, help="MiB of memory reading one file may take.")(function)
 
 

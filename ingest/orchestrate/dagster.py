@@ -51,6 +51,7 @@ from pydantic import Field
 
 from ..build.checks import load_catalog
 from ..build.dbt import env_var
+from ..build.versions import DBT_INPUTS, hash_files
 from ..contract import EXIT_LOCKED, EXIT_USAGE
 from ..paths import DBT_PROJECT_DIR, PROJECT_ROOT
 
@@ -63,7 +64,6 @@ SUITES = tuple(dict.fromkeys(entry.suite for entry in load_catalog()))
 EXAMPLES = 5  # failures shown in a check's metadata
 
 MANIFEST_DIR = DBT_PROJECT_DIR / "target" / "dagster"
-_DBT_INPUTS = ("models", "seeds", "macros", "tests", "dbt_project.yml", "profiles.yml")
 
 
 # --------------------------------------------------------------------------------------- configuration
@@ -95,12 +95,7 @@ def _dbt_fingerprint() -> str:
     import dbt.version
 
     digest = hashlib.sha256(dbt.version.__version__.encode())
-    for name in _DBT_INPUTS:
-        base = DBT_PROJECT_DIR / name
-        for path in sorted(base.rglob("*")) if base.is_dir() else [base]:
-            if path.is_file():
-                digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
+    hash_files(digest, DBT_PROJECT_DIR, DBT_INPUTS)
     return digest.hexdigest()
 
 

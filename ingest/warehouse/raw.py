@@ -12,8 +12,6 @@ import tempfile
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
-
 
 from . import schema
 from .schema import (CellRow, ClaimRow, ContentsRow, FileRow, ReportRow, ReportTableRow, RunRow, SentenceRow,
@@ -64,13 +62,6 @@ class RawWriter(schema.WriteConnection):
     """Writes raw.* rows; every file's rows are replaced in one transaction, so a re-ingest never duplicates."""
 
     # -- look-ups --------------------------------------------------------------------------------------
-    def loaded_file_with_sha(self, sha256: str) -> tuple[str, str] | None:
-        """(source_file, report_id) of a loaded file with these bytes."""
-        row = self.con.execute(
-            "select source_file, report_id from raw.files where sha256 = ? and status = 'loaded' "
-            "order by ingested_at limit 1", [sha256]).fetchone()
-        return (row[0], row[1]) if row else None
-
     def file_record(self, source_file: str) -> tuple | None:
         """(sha256, status, parser_version, report_id) of a file, or None when the file is new."""
         return self.con.execute("select sha256, status, parser_version, report_id from raw.files where source_file = ?",
@@ -153,8 +144,7 @@ class RawWriter(schema.WriteConnection):
         """Insert many rows at once, through newline-delimited JSON that DuckDB reads with the table's own
         column types: much faster than one statement per row, and with no data-frame library to load
         (amounts go as text, so Decimal values arrive exact)."""
-        columns = [(f.name, f.metadata["sql"].replace("primary key", "").replace("not null", "").strip())
-                   for f in fields(schema.TABLES[name][0])]
+        columns = [(f.name, schema.column_type(f)) for f in fields(schema.TABLES[name][0])]
         fd, temporary = tempfile.mkstemp(prefix="juesuan-", suffix=".ndjson")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -302,6 +302,12 @@ def columns(row_class: type) -> list[str]:
     return [f.name for f in fields(row_class)]
 
 
+def column_type(f) -> str:
+    """A field's bare SQL type, without its constraints: what an added column and a typed read of a
+    temporary file take (both must agree with the DDL on the type)."""
+    return f.metadata["sql"].replace("primary key", "").replace("not null", "").strip()
+
+
 def create_table(name: str) -> str:
     row_class, key = TABLES[name]
     parts = [f"    {f.name} {f.metadata['sql']}" for f in fields(row_class)]
@@ -326,8 +332,7 @@ def ensure(con) -> None:
             [schema_name, table]).fetchall()}
         for f in fields(row_class):
             if f.name not in present:
-                sql_type = f.metadata["sql"].replace("primary key", "").replace("not null", "").strip()
-                con.execute(f"alter table {name} add column {f.name} {sql_type}")
+                con.execute(f"alter table {name} add column {f.name} {column_type(f)}")
 
 
 def comments(name: str) -> list[str]:
