@@ -82,6 +82,10 @@ OCR_MODES = {
 }
 DEFAULT_OCR_MODE = "auto"
 
+# `juesuan build/ingest --max-pages`: a file with more pages than this is not a report (the largest run to
+# about 150): it is rejected before it is read, unless the operator raises the limit.
+DEFAULT_MAX_PAGES = 400
+
 # raw.runs.dbt_status and raw.runs.checks_status.
 STAGE_STATUSES = {
     "ok": "ran, nothing failed",

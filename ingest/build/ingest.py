@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..contract import DEFAULT_OCR_MODE
+from ..contract import DEFAULT_MAX_PAGES, DEFAULT_OCR_MODE
 from ..read.version import extraction_version
 from ..warehouse.raw import KnownFile, RawWriter
 from ..warehouse.schema import FileRow
@@ -38,9 +38,6 @@ from .record import report_rows
 if TYPE_CHECKING:
     from ..warehouse.raw import ReportRows
 
-#: A file with more pages than this is not a report (the largest reports run to about 150): it is
-#: rejected before it is read, unless the operator raises the limit.
-DEFAULT_MAX_PAGES = 400
 #: A build may remove at most this share of the reports the warehouse holds without --allow-removal.
 MAX_REMOVED_SHARE = 0.5
 

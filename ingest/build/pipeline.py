@@ -24,14 +24,14 @@ from pathlib import Path
 
 import duckdb
 
-from ..contract import DEFAULT_OCR_MODE, EXIT_CHECKS_FAILED, EXIT_DBT_FAILED, EXIT_FILES_FAILED
+from ..contract import DEFAULT_MAX_PAGES, DEFAULT_OCR_MODE, EXIT_CHECKS_FAILED, EXIT_DBT_FAILED, EXIT_FILES_FAILED
 from ..warehouse import runlog
 from ..warehouse.publish import Publication
 from ..warehouse.quality import QualityStore
 from ..warehouse.raw import RawWriter, utcnow
 from ..warehouse.schema import RunRow
 from .executors import Limits, default_jobs
-from .ingest import DEFAULT_MAX_PAGES, IngestSummary, ingest
+from .ingest import IngestSummary, ingest
 from .versions import code_version
 
 

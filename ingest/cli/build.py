@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..build.executors import OCR_PAGE_SECONDS, Limits
-from ..contract import DEFAULT_OCR_MODE, EXIT_CRASHED, EXIT_LOCKED, EXIT_USAGE, OCR_MODES
+from ..contract import DEFAULT_MAX_PAGES, DEFAULT_OCR_MODE, EXIT_CRASHED, EXIT_LOCKED, EXIT_USAGE, OCR_MODES
 from ..paths import DEFAULT_DOCS_DIR
 from .app import CONTEXT_SETTINGS, cli, console, executor_options, jobs_option, warehouse_option
 from .render import format_checks, format_dbt
@@ -41,7 +41,8 @@ def limit_options(function):
     function = click.option("--ocr-timeout", "ocr_page_seconds", type=click.FloatRange(min=1),
                             default=OCR_PAGE_SECONDS, show_default=True,
                             help="Seconds more one file may take for each page it reads by OCR.")(function)
-    function = click.option("--max-pages", type=click.IntRange(min=1), default=400, show_default=True,
+    function = click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES,
+                            show_default=True,
                             help="Reject a file with more pages than this before reading it.")(function)
     # the defaults are Limits' own, so that the command and the library bound a file alike
     function = click.option("--timeout", "seconds", type=click.FloatRange(min=1), default=Limits.seconds,
