@@ -20,7 +20,7 @@ DBT_INPUTS = ("models", "seeds", "macros", "tests", "dbt_project.yml", "profiles
 BUILD_INPUTS = (
     ("dbt_project", DBT_INPUTS),
     ("expectations", ("suites", "checkpoint.json")),
-    ("ingest/build", ("dbt.py", "checks.py")),
+    ("ingest/build", ("dbt.py", "quarantine.py", "checks.py")),
     ("ingest/warehouse", ("schema.py", "quality.py")),
 )
 
