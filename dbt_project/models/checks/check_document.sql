@@ -57,24 +57,40 @@ textless as (
 
 ),
 
-text_not_run as (
+-- the checks that cannot run for a report, in the one shape of a not-run row: no amounts, evaluated false
+not_run as (
 
     select
-        t.report_id,
-        c.check_name,
+        report_id,
+        check_name,
         cast(null as integer) as table_no,
-        'text' as subject,
+        subject,
         cast(null as integer) as expected,
         cast(null as integer) as observed,
         0 as tolerance,
         cast(null as integer) as page,
-        'not run: no printed text was read from the report (raw.text_lines has none of its lines)' as message,
+        message,
         cast(null as varchar) as printed_value,
         cast(null as varchar) as expected_value,
         cast(null as varchar) as row_severity,
         false as evaluated
-    from textless as t
-    cross join (values ('empty_table_note'), ('placeholder_text'), ('fiscal_year_consistent')) as c(check_name)
+    from (
+        select
+            t.report_id,
+            c.check_name,
+            'text' as subject,
+            'not run: no printed text was read from the report (raw.text_lines has none of its lines)' as message
+        from textless as t
+        cross join (values ('empty_table_note'), ('placeholder_text'), ('fiscal_year_consistent')) as c(check_name)
+        union all
+        select
+            report_id,
+            'fiscal_year_consistent',
+            'fiscal year',
+            'not run: the report prints no fiscal year on its cover (nor anywhere else the reader found one)'
+        from reports
+        where fiscal_year is null
+    )
 
 ),
 
@@ -343,27 +359,6 @@ fiscal_years as (
 
 ),
 
-fiscal_year_unknown as (
-
-    select
-        report_id,
-        'fiscal_year_consistent' as check_name,
-        cast(null as integer) as table_no,
-        'fiscal year' as subject,
-        cast(null as integer) as expected,
-        cast(null as integer) as observed,
-        0 as tolerance,
-        cast(null as integer) as page,
-        'not run: the report prints no fiscal year on its cover (nor anywhere else the reader found one)' as message,
-        cast(null as varchar) as printed_value,
-        cast(null as varchar) as expected_value,
-        cast(null as varchar) as row_severity,
-        false as evaluated
-    from reports
-    where fiscal_year is null
-
-),
-
 ---------- toc_consistent
 
 toc_consistent as (
@@ -501,9 +496,7 @@ unioned as (
     union all by name
     select * from fiscal_years
     union all by name
-    select * from fiscal_year_unknown
-    union all by name
-    select * from text_not_run
+    select * from not_run
     union all by name
     select * from toc_consistent
     union all by name

@@ -62,12 +62,6 @@ report_tables as (
 
 ),
 
-functional_codes as (
-
-    select table_no from {{ ref('standard_tables') }} where family = 'functional'
-
-),
-
 ---------------------------------------------------------------------------------------------- 类/款/项 subjects
 
 func_rows as (
@@ -170,7 +164,7 @@ subjects as (
             when claims.table_hint is null then 'no_table'
             when claims.func_level is not null then
                 case
-                    when claims.table_hint not in (select {{ check_table_label('table_no') }} from functional_codes)
+                    when claims.table_hint not in {{ tables_of_family('functional', 'table_code') }}
                         then 'not_found'
                     when func_resolved.candidates = 1 and claims.subject_code is not null then 'by_code'
                     when func_resolved.candidates = 1 then 'by_name'

@@ -9,8 +9,7 @@ figures as (
 
     select * from {{ ref('int_narrative_figures') }}
     where kind = 'budget_final'
-        and table_hint in (select {{ check_table_label('table_no') }} from {{ ref('standard_tables') }}
-                           where family = 'functional')
+        and table_hint in {{ tables_of_family('functional', 'table_code') }}
         and (func_level is not null or row_key = '合计')
 
 ),

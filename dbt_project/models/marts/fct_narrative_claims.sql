@@ -15,7 +15,6 @@ judged as (
 
     select
         figures.*,
-        {{ narrative_unit_of_place('places') }} as unit_of_place,
         case
             when kind = 'yoy' and figure = 'rate' and yoy_prior_yuan <= 0 then 'zero_base'
             when expected_value is null or resolution not in ('by_code', 'by_name', 'by_line') then null

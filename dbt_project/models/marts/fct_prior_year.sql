@@ -108,6 +108,20 @@ valued as (
             as current_source
     from joined
 
+),
+
+priors as (
+
+    -- the previous year implied, in the stated unit: prior_value, prior_yuan and rate_agrees read it
+    select
+        valued.*,
+        case direction
+            when '增加' then current_figure - coalesce(change, 0)
+            when '减少' then current_figure + coalesce(change, 0)
+            when '持平' then current_figure
+        end as prior_figure
+    from valued
+
 )
 
 select
@@ -134,26 +148,18 @@ select
     money_unit as unit,
     cast(current_figure as decimal(20, 4)) as current_value,
     current_source,
-    cast(case direction
-             when '增加' then current_figure - coalesce(change, 0)
-             when '减少' then current_figure + coalesce(change, 0)
-             when '持平' then current_figure
-         end as decimal(20, 4)) as prior_value,
+    cast(prior_figure as decimal(20, 4)) as prior_value,
     ---------- in 元
     cast(change * factor as decimal(20, 2)) as change_yuan,
     cast(current_figure * factor as decimal(20, 2)) as current_yuan,
-    cast(case direction
-             when '增加' then current_figure - coalesce(change, 0)
-             when '减少' then current_figure + coalesce(change, 0)
-             when '持平' then current_figure
-         end * factor as decimal(20, 2)) as prior_yuan,
+    cast(prior_figure * factor as decimal(20, 2)) as prior_yuan,
     ---------- the rate of change, percent
     cast(stated_rate as decimal(12, 4)) as stated_rate,
     stated_rate_text,
     cast(round(computed_rate, 4) as decimal(12, 4)) as computed_rate,
     -- a rate stated from a previous year of 0 (or less) is wrong: there is no rate to state
-    case when stated_rate is not null and direction = '增加' and current_figure - coalesce(change, 0) <= 0 then false
+    case when stated_rate is not null and direction = '增加' and prior_figure <= 0 then false
          else rate_agrees end as rate_agrees,
     reason,
     sentence
-from valued
+from priors

@@ -10,23 +10,11 @@ reports as (
 
 ),
 
-check_results as (
-
-    select * from {{ source('juesuan_quality', 'check_results') }}
-
-),
-
 audit as (
 
+    -- report_audit already counts each report's failed error-level checks: its verdict `failed` is
+    -- exactly "some error-level check failed", so status reads it instead of scanning check_results again
     select report_id, verdict from {{ ref('report_audit') }}
-
-),
-
-failed_reports as (
-
-    select distinct report_id
-    from check_results
-    where severity = 'error' and not passed
 
 )
 
@@ -42,11 +30,9 @@ select
     reports.fiscal_year,
     reports.unit,
     reports.page_count,
-    case when failed_reports.report_id is not null then 'failed_checks' else 'loaded' end as status,
+    case when audit.verdict = 'failed' then 'failed_checks' else 'loaded' end as status,
     -- the audit's verdict of every check, document and narrative ones included (marts.report_audit)
     audit.verdict as audit_verdict
 from reports
-left join failed_reports
-    on failed_reports.report_id = reports.report_id
 left join audit
     on audit.report_id = reports.report_id
