@@ -190,7 +190,12 @@ def test_hostile_and_oversized_files_fail_alone(tmp_path, samples_dir):
 def test_the_time_limit_stops_a_file_and_the_others_go_on(tmp_path, samples_dir):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    shutil.copyfile(samples_dir / "jiaozuo-2024.pdf", inbox / "slow.pdf")
+    import pypdf
+
+    slow = pypdf.PdfWriter()  # four copies of a report: 104 pages, several seconds to read
+    for _ in range(4):
+        slow.append(samples_dir / "jiaozuo-2024.pdf")
+    slow.write(inbox / "slow.pdf")
     warehouse = tmp_path / "w.duckdb"
     status, output = run("ingest", "--jobs", "1", "--timeout", "1", "--warehouse", str(warehouse), str(inbox))
     assert status == 1, output

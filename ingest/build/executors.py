@@ -14,19 +14,25 @@ Every file is read in a worker process, never in the caller, so that one file ca
   writer is busy, and a worker is replaced after ``MAX_TASKS_PER_CHILD`` files, so a library that keeps
   memory after a large PDF (pdfium, camelot's caches) cannot grow a worker without bound.
 
-Workers are started with the ``spawn`` method: a fresh interpreter that holds only what reading needs (not
-the writer's DuckDB connection, nor its memory).
+Each worker is a fresh interpreter started with :mod:`subprocess` and spoken to over a socket pair
+(``multiprocessing.connection``): it holds only what reading needs — not the writer's DuckDB connection,
+nor its memory, nor the command line's modules (``multiprocessing``'s ``spawn`` would import the caller's
+``__main__``, the CLI, into every worker, and start a resource-tracker process beside them).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
 import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import wait
+from pathlib import Path
+from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -85,12 +91,31 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _serve(conn, function: Callable, address_space: int | None) -> None:
+#: What a worker process runs: ignore Ctrl-C at once (the supervisor handles it and stops the workers),
+#: then serve on the socket whose descriptor is its argument.
+_WORKER_MAIN = ("import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import sys; "
+                "from ingest.build.executors import _worker_main; _worker_main(int(sys.argv[1]))")
+
+
+def _worker_main(fd: int) -> None:
+    """A worker process: take the caller's module path, the function and the address-space limit from the
+    first message, then serve."""
+    conn = Connection(fd)
+    try:
+        search_path, payload, address_space = conn.recv()
+    except EOFError:
+        return
+    # The function is unpickled only once the caller's module path is in place: a function of a module the
+    # caller imported from its own folder (a test, say) must import here too.
+    sys.path[:0] = [entry for entry in search_path if entry not in sys.path]
+    _serve(conn, pickle.loads(payload), address_space)
+
+
+def _serve(conn: Connection, function: Callable, address_space: int | None) -> None:
     """A worker: read items from the pipe, send back results (and the notices `function` sends on the way),
     until told to stop (None) or the pipe closes."""
     global _channel
     _channel = conn
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
     if address_space:
         import resource
 
@@ -98,6 +123,7 @@ def _serve(conn, function: Callable, address_space: int | None) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
         except (ValueError, OSError):  # a hard limit lower than ours: keep it
             pass
+    trim = _heap_trimmer()
     while True:
         try:
             item = conn.recv()
@@ -106,6 +132,22 @@ def _serve(conn, function: Callable, address_space: int | None) -> None:
         if item is None:
             return
         conn.send(function(item))
+        trim()
+
+
+def _heap_trimmer() -> Callable[[], None]:
+    """A function that hands the heap freed by the last item back to the system (glibc keeps it: a worker
+    that read a report with page images of 300 MiB would stay that large, and the memory ceiling would
+    judge the next file by the last one's garbage). A no-op where there is no glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        malloc_trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    return lambda: malloc_trim(0)
 
 
 def _resident_bytes(pid: int) -> int | None:
@@ -116,17 +158,35 @@ def _resident_bytes(pid: int) -> int | None:
         return None
 
 
+def _worker_environment() -> dict[str, str]:
+    """This process's environment, with this package importable however this process found it."""
+    here = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
 class _Worker:
-    def __init__(self, context, function: Callable, limits: Limits):
+    def __init__(self, function: Callable, limits: Limits):
         address_space = ((limits.memory_mib + ADDRESS_SPACE_HEADROOM_MIB) << 20) if limits.memory_mib else None
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, function, address_space), daemon=True)
-        self.process.start()
-        child.close()
+        mine, theirs = socket.socketpair()
+        try:
+            self.process = subprocess.Popen([sys.executable, "-c", _WORKER_MAIN, str(theirs.fileno())],
+                                            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                                            env=_worker_environment())
+        finally:
+            theirs.close()
+        self.conn = Connection(mine.detach())
+        self.conn.send((list(sys.path), pickle.dumps(function), address_space))
         self.item: Any = None
         self.started = 0.0
         self.allowed: float | None = None  # seconds the current item may take
         self.done = 0
+
+    @property
+    def exit_reason(self) -> str:
+        code = self.process.wait()
+        return f"killed by signal {-code}" if code < 0 else f"exited with status {code}"
 
     def give(self, item, seconds: float | None) -> None:
         self.item, self.started, self.allowed = item, time.monotonic(), seconds
@@ -137,14 +197,16 @@ class _Worker:
             self.conn.send(None)
         except OSError:
             pass
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.kill()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
         self.conn.close()
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join()
+        self.process.wait()
         self.conn.close()
 
 
@@ -156,7 +218,6 @@ def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: 
     workers send on the way go to ``on_notice(item, notice)``."""
     if not items:
         return
-    context = multiprocessing.get_context("spawn")
     queue = list(reversed(items))
     idle: list[_Worker] = []
     busy: list[_Worker] = []
@@ -170,7 +231,7 @@ def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: 
     try:
         while queue or busy:
             while queue and len(busy) < workers:
-                worker = idle.pop() if idle else _Worker(context, function, limits)
+                worker = idle.pop() if idle else _Worker(function, limits)
                 worker.give(queue.pop(), limits.seconds)
                 busy.append(worker)
             for conn in wait([w.conn for w in busy], timeout=POLL_SECONDS):
@@ -179,10 +240,7 @@ def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: 
                     result = conn.recv()
                 except (EOFError, OSError):
                     busy.remove(worker)
-                    worker.process.join()
-                    code = worker.process.exitcode
-                    reason = (f"killed by signal {-code}" if code is not None and code < 0
-                              else f"exited with status {code}")
+                    reason = worker.exit_reason
                     worker.conn.close()
                     yield fail(worker, "crashed", f"the reading process {reason}")
                     continue

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import playa
-import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from playa.exceptions import PDFPasswordIncorrect
@@ -140,7 +139,7 @@ def open_pdf(path: Path, *, workdir: Path | None = None, sha256: str | None = No
         except TruncatedPdf:
             # An encrypted PDF that opens with the empty password but that playa cannot decrypt (a
             # permissions value it cannot pack, say): read an unrestricted copy, if one can be written.
-            if not _is_encrypted(path):
+            if not _is_encrypted(pdf):
                 raise
             extractable = False
     except BaseException:
@@ -245,11 +244,9 @@ def _producer(pdf: pdfium.PdfDocument) -> str | None:
     return None
 
 
-def _is_encrypted(path: Path) -> bool:
-    try:
-        return bool(pypdf.PdfReader(path).is_encrypted)
-    except Exception:  # noqa: BLE001 - unreadable: not a case for unlocking
-        return False
+def _is_encrypted(pdf: pdfium.PdfDocument) -> bool:
+    """Whether the document has a security handler (-1: none)."""
+    return pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1
 
 
 def _pdfium_open_error(name: str, file: str, e: pdfium.PdfiumError) -> Exception:
@@ -306,6 +303,8 @@ def _unlock(path: Path, sha256: str, page_count: int,
 
 
 def _decrypt_with_pypdf(path: Path, out: io.BufferedWriter) -> None:
+    import pypdf  # here only: with its cryptography backend it weighs ~20 MiB, in every worker
+
     reader = pypdf.PdfReader(path)
     if reader.is_encrypted and not reader.decrypt(""):
         raise ValueError("pypdf cannot decrypt it with an empty password")

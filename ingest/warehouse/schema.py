@@ -357,6 +357,13 @@ def values(row) -> list:
     return list(astuple(row))
 
 
+#: DuckDB settings of the connections that write raw rows and check results: small statements, one after
+#: another, beside the reading workers. One thread (DuckDB's per-thread buffers are not needed), and a
+#: checkpoint once a megabyte is in the write-ahead log, so what was written is on disk and not held in
+#: memory until the end of the run (both together save a tenth of the writer's memory).
+WRITER_SETTINGS = {"threads": 1, "checkpoint_threshold": "1MB"}
+
+
 class WriteConnection:
     """A write connection to a warehouse being built, its tables made sure of (`ensure`); a context manager."""
 
@@ -364,7 +371,7 @@ class WriteConnection:
         import duckdb
 
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(path))
+        self.con = duckdb.connect(str(path), config=WRITER_SETTINGS)
         ensure(self.con)
 
     def close(self) -> None:

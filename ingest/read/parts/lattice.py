@@ -90,6 +90,9 @@ def _page_tables(parser, document: Document, page_no: int) -> list:
                                   vertical, rotation, layout_kwargs=LAYOUT_KWARGS)
         return list(parser.extract_tables())
     finally:
+        # The parser keeps the page's image and its thresholded copy until the next page is rendered: without
+        # this, two pages' images (100 MiB for a page of A3 at 300 dpi) are held at once.
+        parser.pdf_image = parser.threshold = None
         if rotation:
             page.set_initial_ctm(page.space, page.rotate)
 
