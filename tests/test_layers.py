@@ -167,3 +167,31 @@ def test_status_and_query_of_a_warehouse_load_no_pdf_library(sample_warehouse):
         out = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True)
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
+
+
+def test_a_reading_worker_holds_only_what_reading_needs(samples_dir):
+    """A local worker is a fresh interpreter: it reads a report without the command line's modules, the
+    warehouse's database or pypdf (only decrypting needs it), and no helper process runs beside it."""
+    code = ("import sys; from ingest.build import executors; from tests.test_layers import _read_in_worker\n"
+            "print(list(executors.run_local(_read_in_worker, [sys.argv[1]], 1)))")
+    out = subprocess.run([sys.executable, "-c", code, str(samples_dir / "jiaozuo-2024.pdf")], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    (modules, helpers), = ast.literal_eval(out.stdout)
+    assert modules == [], modules
+    assert helpers == 1  # the worker itself, not a resource tracker beside it
+
+
+def _read_in_worker(path: str):
+    import os
+
+    from ingest.build.ingest import extract_file
+    from ingest.build.inputs import collect_inputs
+
+    (item,) = collect_inputs([Path(path)])
+    assert extract_file(item).report is not None
+    loaded = sorted({m.split(".")[0] for m in sys.modules} & {"click", "rich", "duckdb", "pypdf", "dbt"}
+                    | {m for m in sys.modules if m.startswith("ingest.cli")})
+    parent = os.getppid()
+    children = {c for task in Path(f"/proc/{parent}/task").iterdir()
+                for c in (task / "children").read_text().split()}
+    return loaded, len(children)

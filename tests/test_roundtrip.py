@@ -44,6 +44,9 @@ CASES = [
     # in top-aligned cells, zeros printed blank (604); a 三线表 with middle-aligned cells, small font and
     # padding (606); a 三线表, top-aligned, 07/08/09 sharing pages, no repeated header (613)
     ("unruled", 604, "元"), ("unruled", 606, "万元"), ("unruled", 613, "元"),
+    # a label wrapped over two lines (附属单位上 | 缴收入, 上缴上级支 | 出) between one-line labels centred on
+    # its lines (经营收入, 其他收入): its first line seemed centred over its neighbours' columns and to head them
+    ("unruled", 1017, "元"),
 ]
 
 

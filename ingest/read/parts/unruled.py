@@ -200,6 +200,14 @@ def _labels(header: list[_Line]) -> list[list[_Label]]:
     """The header lines' labels, line by line (the 栏次 row of column numbers left out)."""
     lines = [sorted(ln.words(), key=lambda w: w.center) for ln in header]
     lines = [words for words in lines if not C.is_column_numbers_row([w.text for w in words])]
+    rest_of: dict[int, list[_Word]] = {}  # a label's lines wrapped below its first, by id of the first
+    continuing: set[int] = set()
+    for index, words in enumerate(lines):
+        for word in words:
+            if id(word) not in continuing:
+                rest_of[id(word)] = _rest_of_label(word, lines[index + 1:])
+                continuing.update(id(w) for w in rest_of[id(word)])
+    whole = [(word, rest_of[id(word)]) for words in lines for word in words if id(word) not in continuing]
     out = []
     for index, words in enumerate(lines):
         labels = []
@@ -207,12 +215,44 @@ def _labels(header: list[_Line]) -> list[list[_Label]]:
             left = (words[k - 1].center + word.center) / 2 if k else float("-inf")
             right = (word.center + words[k + 1].center) / 2 if k + 1 < len(words) else float("inf")
             lower = [other for others in lines[index + 1:] for other in others if other.top < word.bottom]
-            above = lines[index - 1] if index else []
-            labels.append(_Label(word, any(_overlap(word, other) for other in lower),
-                                 [other for other in lower if left < other.center < right],
+            above = [other for others in lines[:index] for other in others]
+            rest = rest_of.get(id(word), [])
+            bottom = rest[-1].bottom if rest else word.bottom
+            beside = [_extent(other, its_rest) for other, its_rest in whole
+                      if other is not word and _same_level((bottom, word.top), other, its_rest)]
+            children = [other for other in lower
+                        if left < other.center < right and other not in rest and other.top < bottom
+                        and not any(x0 - GUTTER <= other.center <= x1 + GUTTER for x0, x1 in beside)]
+            labels.append(_Label(word, any(_overlap(word, other) for other in lower), children,
                                  any(_wraps_into(other, word) for other in above)))
         out.append(labels)
     return out
+
+
+def _rest_of_label(word: _Word, lines_below: list[list[_Word]]) -> list[_Word]:
+    """The lines of the label `word` begins that are wrapped into the lines below it (缴收入 under 附属单位上)."""
+    rest: list[_Word] = []
+    last = word
+    for words in lines_below:  # a neighbour's one-line label, centred on the lines, can print between them
+        following = next((other for other in words if _wraps_into(last, other)), None)
+        if following is not None:
+            rest.append(following)
+            last = following
+    return rest
+
+
+def _extent(word: _Word, rest: list[_Word]) -> tuple[float, float]:
+    return min(w.x0 for w in [word, *rest]), max(w.x1 for w in [word, *rest])
+
+
+def _same_level(span: tuple[float, float], other: _Word, rest: list[_Word]) -> bool:
+    """A label (its lines from `other` down to the last of `rest`) printed beside the one whose lines span
+    `span` (bottom, top): their lines overlap by over half a line. Its one-line label centred on a wrapped
+    label's lines (经营收入 beside 附属单位上/缴收入) is a sibling of it, not a label it heads, and the
+    labels under a sibling are the sibling's."""
+    bottom = rest[-1].bottom if rest else other.bottom
+    overlap = min(span[1], other.top) - max(span[0], bottom)
+    return overlap > 0.5 * other.size
 
 
 def _columns(leaves: list[_Word], bands: list[list[float]]) -> list[tuple[float, float]]:
