@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import pickle
+import tempfile
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -240,22 +242,21 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
     summary = IngestSummary()
     with RawWriter(warehouse) as writer:
         known = writer.files()
-        plan = _plan(inputs, known, version, force=force, prune=prune)
-        held = sum(1 for row in known.values() if row.status == "loaded")
-        removed_reports = [n for n in plan.removals if known[n].status == "loaded"]
-        if held and len(removed_reports) > MAX_REMOVED_SHARE * held and not allow_removal:
-            raise RemovalRefused(removed_reports, held)
+    plan = _plan(inputs, known, version, force=force, prune=prune)
+    held = sum(1 for row in known.values() if row.status == "loaded")
+    removed_reports = [n for n in plan.removals if known[n].status == "loaded"]
+    if held and len(removed_reports) > MAX_REMOVED_SHARE * held and not allow_removal:
+        raise RemovalRefused(removed_reports, held)
+    for item in plan.unchanged:
+        summary.unchanged.append(item.source_file)
+        if progress:
+            progress(item.source_file, "unchanged")
+    summary.new, summary.changed = plan.new, plan.changed
 
-        for old, item in plan.moves:
-            writer.move_file(old, item.source_file, str(item.path))
-            summary.moved.append((old, item.source_file))
-            log.info("moved %s -> %s", old, item.source_file)
-        for item in plan.unchanged:
-            summary.unchanged.append(item.source_file)
-            if progress:
-                progress(item.source_file, "unchanged")
-        summary.new, summary.changed = plan.new, plan.changed
-
+    # The files are read with the warehouse closed and their rows spooled to a temporary file, then written
+    # in one go: the workers' memory and DuckDB's are never needed at the same time. (A run writes to a
+    # working copy that is published only once it is whole, so writing at the end loses nothing.)
+    with tempfile.TemporaryFile(prefix="juesuan-read-", dir=Path(warehouse).parent) as spool:
         by_name = {item.source_file: item for item in plan.to_read}
         read = functools.partial(extract_file, max_pages=max_pages, ocr=ocr,
                                  ocr_threads=_ocr_threads(executor, jobs, len(plan.to_read)))
@@ -263,28 +264,45 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
         for extraction in executors.map_unordered(read, plan.to_read, executor=executor, jobs=jobs,
                                                   scheduler=scheduler, client=client, limits=limits,
                                                   on_limit=_over_limit, on_notice=notice):
-            item = by_name[extraction.source_file]
-            _record(writer, item, extraction, summary, version)
+            pickle.dump(extraction, spool, protocol=pickle.HIGHEST_PROTOCOL)
             if extraction.report is not None:
                 summary.pages += extraction.report.page_count or 0
             if progress:
-                progress(item.source_file, "loaded" if extraction.report else "failed")
-        for item, first in plan.duplicates:
-            first_record = writer.file_record(first)
-            writer.write(FileRow(item.source_file, str(item.path), item.sha256, item.path.stat().st_size,
-                                 None, "duplicate", f"same content as {first}", duplicate_of=first,
-                                 report_id=first_record[3] if first_record else None, parser_version=version))
-            summary.duplicate.append(item.source_file)
-            if progress:
-                progress(item.source_file, "duplicate")
+                progress(extraction.source_file, "loaded" if extraction.report else "failed")
+        spool.seek(0)
 
-        for name in plan.removals:
-            writer.remove_file(name)
-            summary.removed.append(name)
-            log.info("removed %s: no longer among the inputs", name)
-            if progress:
-                progress(name, "removed")
+        with RawWriter(warehouse) as writer:
+            for old, item in plan.moves:
+                writer.move_file(old, item.source_file, str(item.path))
+                summary.moved.append((old, item.source_file))
+                log.info("moved %s -> %s", old, item.source_file)
+            for extraction in _spooled(spool):
+                _record(writer, by_name[extraction.source_file], extraction, summary, version)
+            for item, first in plan.duplicates:
+                first_record = writer.file_record(first)
+                writer.write(FileRow(item.source_file, str(item.path), item.sha256, item.path.stat().st_size,
+                                     None, "duplicate", f"same content as {first}", duplicate_of=first,
+                                     report_id=first_record[3] if first_record else None,
+                                     parser_version=version))
+                summary.duplicate.append(item.source_file)
+                if progress:
+                    progress(item.source_file, "duplicate")
+            for name in plan.removals:
+                writer.remove_file(name)
+                summary.removed.append(name)
+                log.info("removed %s: no longer among the inputs", name)
+                if progress:
+                    progress(name, "removed")
     return summary
+
+
+def _spooled(spool) -> Iterator[Extraction]:
+    """The extractions pickled to `spool`, one at a time."""
+    while True:
+        try:
+            yield pickle.load(spool)
+        except EOFError:
+            return
 
 
 def _ocr_threads(executor: str, jobs: int | None, files: int) -> int:
