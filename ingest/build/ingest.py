@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from ..contract import DEFAULT_MAX_PAGES, DEFAULT_OCR_MODE
 from ..read.version import extraction_version
-from ..warehouse.raw import KnownFile, RawWriter
+from ..warehouse.raw import KnownFile, RawWriter, known_files
 from ..warehouse.schema import FileRow
 from . import executors
 from .executors import Limits, Notice
@@ -240,8 +240,7 @@ def ingest(paths: Iterable[Path | str], warehouse: Path | str, *, jobs: int | No
     for item in inputs:
         item.sha256 = file_sha256(item.path)
     summary = IngestSummary()
-    with RawWriter(warehouse) as writer:
-        known = writer.files()
+    known = known_files(warehouse)
     plan = _plan(inputs, known, version, force=force, prune=prune)
     held = sum(1 for row in known.values() if row.status == "loaded")
     removed_reports = [n for n in plan.removals if known[n].status == "loaded"]

@@ -22,8 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from ..contract import DEFAULT_MAX_PAGES, DEFAULT_OCR_MODE, EXIT_CHECKS_FAILED, EXIT_DBT_FAILED, EXIT_FILES_FAILED
 from ..warehouse import runlog
 from ..warehouse.publish import Publication
@@ -102,13 +100,7 @@ def build_warehouse(inputs: list[Path], warehouse: Path, *, command: str = "buil
         seconds["ingest"] = time.perf_counter() - t
         result = RunResult(run_id, command, summary, discarded_stale=pub.discarded_stale, stage_seconds=seconds)
 
-        con = duckdb.connect(str(pub.building), read_only=True)
-        try:
-            fingerprint = runlog.raw_fingerprint(con)
-            previous = runlog.last_complete_build(con)
-            built = runlog.marts_built(con)
-        finally:
-            con.close()
+        fingerprint, previous, built = runlog.build_state(pub.building)
         version = code_version()
 
         if command == "build":

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
 from . import schema
 
 #: The columns of quality.check_comparisons the checks read, in this order, then the SQL verdict.
@@ -22,6 +20,8 @@ class ComparisonsMissing(Exception):
 
 def read_comparisons(path: Path | str) -> list[tuple]:
     """The rows of quality.check_comparisons of a warehouse, read through a read-only connection."""
+    import duckdb
+
     con = duckdb.connect(str(path), read_only=True)
     try:
         return _comparisons(con)

@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from decimal import Decimal
+from pathlib import Path
 
 from . import schema
 from .schema import (CellRow, ClaimRow, ContentsRow, FileRow, ReportRow, ReportTableRow, RunRow, SentenceRow,
@@ -58,6 +59,26 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def known_files(path: Path | str) -> dict[str, KnownFile]:
+    """Every file a warehouse knows, by name, read through a read-only connection (none when there is no
+    warehouse yet, or it has no raw.files)."""
+    if not Path(path).exists():
+        return {}
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        exists = con.execute("select count(*) from information_schema.tables "
+                             "where table_schema = 'raw' and table_name = 'files'").fetchone()[0]
+        if not exists:
+            return {}
+        rows = con.execute("select source_file, sha256, status, parser_version, report_id, duplicate_of, "
+                           "source_path from raw.files order by ingested_at, source_file").fetchall()
+    finally:
+        con.close()
+    return {r[0]: KnownFile(*r) for r in rows}
+
+
 class RawWriter(schema.WriteConnection):
     """Writes raw.* rows; every file's rows are replaced in one transaction, so a re-ingest never duplicates."""
 
@@ -66,12 +87,6 @@ class RawWriter(schema.WriteConnection):
         """(sha256, status, parser_version, report_id) of a file, or None when the file is new."""
         return self.con.execute("select sha256, status, parser_version, report_id from raw.files where source_file = ?",
                                 [source_file]).fetchone()
-
-    def files(self) -> dict[str, KnownFile]:
-        """Every file the warehouse knows, by name."""
-        rows = self.con.execute("select source_file, sha256, status, parser_version, report_id, duplicate_of, "
-                                "source_path from raw.files order by ingested_at, source_file").fetchall()
-        return {r[0]: KnownFile(*r) for r in rows}
 
     # -- writes ----------------------------------------------------------------------------------------
     def _delete_report(self, report_id: str) -> None:

@@ -52,6 +52,18 @@ def last_complete_build(con) -> PreviousBuild | None:
     return PreviousBuild(*row)
 
 
+def build_state(warehouse: Path):
+    """(raw_fingerprint, last_complete_build, marts_built) of a warehouse, read through one read-only
+    connection: what decides whether a build has anything to do."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return raw_fingerprint(con), last_complete_build(con), marts_built(con)
+    finally:
+        con.close()
+
+
 def marts_built(con) -> bool:
     return _has_table(con, "marts", "dim_report") and _has_table(con, "quality", "check_results")
 
