@@ -11,8 +11,9 @@ A file is known by its path (`build.inputs`), a report by its bytes:
   reports the warehouse holds refuses (:class:`RemovalRefused`) unless the operator allows it.
 
 Reading a file (`extract_file`) is a pure function of the file, run in worker processes with a memory
-ceiling and a time limit (`build.executors`); the warehouse is written by this process only. A file that
-fails is recorded with its error and never stops the others.
+ceiling and a time limit (`build.executors`); the warehouse is written by this process only, once the
+files are read (their rows wait in a temporary file meanwhile). A file that fails is recorded with its
+error and never stops the others.
 """
 
 from __future__ import annotations
