@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                                           str(inbox)])
         pages = pages_of(ingest_wh)
         print(f"juesuan ingest --jobs 1: {t_ingest:.1f} s for {pages} pages = {pages / t_ingest:.2f} pages/s, "
-              f"peak RSS {mib(rss_ingest.peak_total)} (goal < 250 MiB; "
+              f"peak RSS {mib(rss_ingest.peak_total)} ({'' if a.synth else 'goal < 250 MiB; '}"
               f"{mib(rss_ingest.peak_single)} the largest process) (exit {rc})")
         if not a.no_baseline:
             t_camelot = camelot_loop(pdfs)
