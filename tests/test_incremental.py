@@ -3,6 +3,8 @@ only one read; every run is logged in raw.runs and shown by `juesuan status`."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -92,3 +94,27 @@ def test_status_of_a_warehouse_that_does_not_exist(tmp_path):
     result = CliRunner().invoke(cli, ["status", "--warehouse", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2
     assert "juesuan build" in result.output
+
+
+def test_the_warehouse_is_not_held_while_files_are_read(built, monkeypatch):
+    """The command reads first and writes after: while the workers read, no connection holds the copy it
+    builds on (another process can open it for writing), so DuckDB's memory and theirs are never needed
+    at once."""
+    from synth.corpus import write_corpus
+
+    inbox, warehouse = built
+    write_corpus(inbox / "more", 1, layouts=("typeset",))
+    building = warehouse.with_name(warehouse.name + ".building")
+    opened: list[int] = []
+    real = ingest.build.executors.map_unordered
+
+    def check_then_read(function, items, **kwargs):
+        probe = subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()",
+                                str(building)], capture_output=True, text=True)
+        opened.append(probe.returncode)
+        return real(function, items, **kwargs)
+
+    monkeypatch.setattr(ingest.build.executors, "map_unordered", check_then_read)
+    result = CliRunner().invoke(cli, ["ingest", "--jobs", "1", "--warehouse", str(warehouse), str(inbox)])
+    assert result.exit_code == 0, result.output
+    assert opened == [0]
