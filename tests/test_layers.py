@@ -195,3 +195,17 @@ def _read_in_worker(path: str):
     children = {c for task in Path(f"/proc/{parent}/task").iterdir()
                 for c in (task / "children").read_text().split()}
     return loaded, len(children)
+
+
+def test_a_worker_started_in_a_folder_holding_a_module_named_like_a_library_still_reads(tmp_path, monkeypatch,
+                                                                                      samples_dir):
+    """`python -c` puts the current folder first on the module path; a worker must not take a cv2.py or a
+    pandas/ found there for the library."""
+    from ingest.build import executors
+
+    (tmp_path / "cv2.py").write_text("raise ImportError('the cv2.py of the current folder')\n")
+    (tmp_path / "pandas").mkdir()
+    (tmp_path / "pandas" / "__init__.py").write_text("raise ImportError('the pandas/ of the current folder')\n")
+    monkeypatch.chdir(tmp_path)
+    (result,) = executors.run_local(_read_in_worker, [str(samples_dir / "jiaozuo-2024.pdf")], 1)
+    assert result[0] == []

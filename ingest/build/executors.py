@@ -91,9 +91,12 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-#: What a worker process runs: ignore Ctrl-C at once (the supervisor handles it and stops the workers),
-#: then serve on the socket whose descriptor is its argument.
-_WORKER_MAIN = ("import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import sys; "
+#: What a worker process runs: drop the current folder that ``python -c`` puts first on the module path (a
+#: file there named like a library, cv2.py or numpy/, must not replace it: the caller's own path comes in
+#: the first message), ignore Ctrl-C (the supervisor handles it and stops the workers), then serve on the
+#: socket whose descriptor is its argument.
+_WORKER_MAIN = ("import sys; sys.path.pop(0); "
+                "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
                 "from ingest.build.executors import _worker_main; _worker_main(int(sys.argv[1]))")
 
 
