@@ -131,9 +131,12 @@ class Document:
         finally:
             page.close()
         try:
-            if bitmap.mode != "BGR":  # pdfium's own order unless asked otherwise; say so if that changes
-                raise RuntimeError(f"pdfium rendered {bitmap.mode}, not BGR")
-            return np.array(bitmap.to_numpy())  # a copy: the bitmap's buffer is freed below
+            pixels = bitmap.to_numpy()  # a view of the bitmap's buffer, in pdfium's own channel order
+            if bitmap.mode in ("BGRA", "BGRX"):
+                pixels = pixels[:, :, :3]
+            elif bitmap.mode != "BGR":
+                raise RuntimeError(f"pdfium rendered the page as {bitmap.mode}, not BGR")
+            return np.array(pixels)  # a copy: the bitmap's buffer is freed below
         finally:
             bitmap.close()
 
