@@ -47,6 +47,9 @@ CASES = [
     # a label wrapped over two lines (附属单位上 | 缴收入, 上缴上级支 | 出) between one-line labels centred on
     # its lines (经营收入, 其他收入): its first line seemed centred over its neighbours' columns and to head them
     ("unruled", 1017, "元"),
+    # a WPS grid camelot finds no ruling of (14,000 tiny rectangles), read from its text, with its caption
+    # wrapped in a narrow cell inside the grid: 公开表 above the 部门： line, 01 below it
+    ("wps", 8004, "万元"),
 ]
 
 

@@ -32,6 +32,10 @@ from . import PrintedCell, TablePart, cell_text, chars_confidence
 GUTTER = 2.0  # points of white between two columns, at least
 _PAGE_NUMBER = re.compile(r"^[-—－–_\s]*(第?\d{1,4}页?(共\d+页)?|\d{1,4}/\d{1,4})[-—－–_\s]*$")
 _YEAR_ONLY = re.compile(r"^(20\d{2})年度?$")
+# a caption's first line when its cell is too narrow for all of it (公开表, then 01 on a line of its own,
+# below the 部门： line it is printed beside), and the number that ends it
+_CAPTION_STEM = re.compile(r"公开表?")
+_CAPTION_REST = re.compile(r"^(0?[1-9])表?$")
 # a section heading of the report (第四部分 其他重要事项的情况说明) after the last table
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 
@@ -354,7 +358,13 @@ def _split_off_table(lines: list[_Line], continuation: bool) -> tuple[list[_Line
     """(header lines, body lines) of the table in `lines` (top to bottom), or None when they hold none."""
     start = 0
     if not continuation:
-        while start < len(lines) and _is_title_block(lines[start]):
+        stem = False  # a caption printed without its number so far (公开表 | 01 wrapped in a narrow cell)
+        while start < len(lines):
+            text = lines[start].compact
+            if not (_is_title_block(lines[start]) or (stem and _CAPTION_REST.match(text))
+                    or _CAPTION_STEM.fullmatch(text)):
+                break
+            stem = stem or ("公开" in text and caption_number(text) is None)
             start += 1
     lines = lines[start:]
     while lines and _is_page_number(lines[-1]):  # a footer
