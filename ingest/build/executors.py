@@ -71,6 +71,17 @@ class Notice:
 
 
 _channel = None  # the pipe to the supervisor, in a local worker process
+#: What a new worker says once it has imported what it runs (camelot and the rest take seconds, which are
+#: not the first file's); a worker that takes longer than this to get there is taken for crashed.
+STARTUP_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class _Ready:
+    pass
+
+
+_READY = _Ready()
 
 
 def notify(notice: Notice) -> None:
@@ -111,7 +122,9 @@ def _worker_main(fd: int) -> None:
     # The function is unpickled only once the caller's module path is in place: a function of a module the
     # caller imported from its own folder (a test, say) must import here too.
     sys.path[:0] = [entry for entry in search_path if entry not in sys.path]
-    _serve(conn, pickle.loads(payload), address_space)
+    function = pickle.loads(payload)
+    conn.send(_READY)  # the function's modules are imported: the first file's clock starts now
+    _serve(conn, function, address_space)
 
 
 def _serve(conn: Connection, function: Callable, address_space: int | None) -> None:
@@ -182,9 +195,10 @@ class _Worker:
         self.conn = Connection(mine.detach())
         self.conn.send((list(sys.path), pickle.dumps(function), address_space))
         self.item: Any = None
-        self.started = 0.0
+        self.started = time.monotonic()
         self.allowed: float | None = None  # seconds the current item may take
         self.done = 0
+        self.ready = False  # it has imported what it runs
 
     @property
     def exit_reason(self) -> str:
@@ -192,7 +206,9 @@ class _Worker:
         return f"killed by signal {-code}" if code < 0 else f"exited with status {code}"
 
     def give(self, item, seconds: float | None) -> None:
-        self.item, self.started, self.allowed = item, time.monotonic(), seconds
+        self.item, self.allowed = item, seconds
+        if self.ready:
+            self.started = time.monotonic()
         self.conn.send(item)
 
     def stop(self) -> None:
@@ -247,6 +263,9 @@ def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: 
                     worker.conn.close()
                     yield fail(worker, "crashed", f"the reading process {reason}")
                     continue
+                if isinstance(result, _Ready):
+                    worker.ready, worker.started = True, time.monotonic()
+                    continue
                 if isinstance(result, Notice):
                     if result.ocr_done == 0 and worker.allowed is not None and limits.ocr_page_seconds:
                         worker.allowed += result.ocr_total * limits.ocr_page_seconds
@@ -263,7 +282,14 @@ def run_local(function: Callable[[T], R], items: list[T], jobs: int, *, limits: 
             now = time.monotonic()
             for worker in list(busy):
                 elapsed = now - worker.started
-                if worker.allowed is not None and elapsed > worker.allowed:
+                if not worker.ready:
+                    if elapsed > STARTUP_SECONDS:
+                        busy.remove(worker)
+                        worker.kill()
+                        yield fail(worker, "crashed", f"the reading process did not start within "
+                                                      f"{STARTUP_SECONDS:g} s")
+                        continue
+                elif worker.allowed is not None and elapsed > worker.allowed:
                     busy.remove(worker)
                     worker.kill()
                     yield fail(worker, "timeout", f"reading it took over {worker.allowed:g} s"

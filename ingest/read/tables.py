@@ -101,7 +101,8 @@ def _text_tables(document: Document, pages: list[int], titles: dict[int, list[fl
             bands = zip(tops, tops[1:] + [float("-inf")])
             text_parts = [read_text_table(on_page, page_no, top + 1, bottom + 1) for top, bottom in bands]
         elif unruled:
-            text_parts = [read_text_table(on_page, page_no, height, float("-inf"), continuation=True)]
+            text_parts = [read_text_table(on_page, page_no, height, float("-inf"), continuation=True,
+                                          columns_of=parts[-1])]
         else:
             continue
         text_parts = [p for p in text_parts if p is not None]

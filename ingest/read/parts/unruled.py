@@ -380,7 +380,9 @@ def _split_off_table(lines: list[_Line], continuation: bool) -> tuple[list[_Line
         header.pop()
     if continuation and header and not any(C.is_header_row([w.text for w in ln.words()])
                                            or C.is_column_numbers_row([w.text for w in ln.words()]) for ln in header):
-        return None  # text above the data that is not a repeated header: not a table's continuation
+        if not _numbered_rows(header):
+            return None  # text above the data that is not a repeated header: not a table's continuation
+        first, header = 0, []  # rows printing a label and its 行次 only (amounts blank): the body goes on
     body = [lines[first]]
     pitch = None
     width = max(c.x1 for ln in lines for c in ln.chars) - min(c.x0 for ln in lines for c in ln.chars)
@@ -399,12 +401,38 @@ def _split_off_table(lines: list[_Line], continuation: bool) -> tuple[list[_Line
     return header, body
 
 
+_LINE_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _numbered_rows(lines: list[_Line]) -> bool:
+    """Whether `lines` are body rows that print a label and its 行次 only (一般公共预算财政拨款 29 | 61, the
+    amounts blank): each a label followed by line numbers, or the wrapped rest of the label above it."""
+    numbered = None
+    for line in lines:
+        words = line.words()
+        text = line.compact
+        if C.is_note(text) or classify_title(text) or caption_number(text):
+            return False
+        if (len(words) >= 2 and not _LINE_NUMBER.fullmatch(words[0].text)
+                and all(_LINE_NUMBER.fullmatch(w.text) for w in words[1:])):
+            numbered = line
+        elif not (numbered is not None and len(words) == 1 and numbered.y - line.y <= 1.5 * line.size):
+            return False
+    return numbered is not None
+
+
+def _row_pitch(part: TablePart) -> float | None:
+    """The usual distance between the tops of two rows of a part."""
+    steps = sorted(a - b for a, b in zip(part.row_tops, part.row_tops[1:]) if a > b)
+    return steps[len(steps) // 2] if steps else None
+
+
 def _starts_row(text: str | None) -> bool:
     """A label that begins a row of its own: an ordinal (一、), a code or a total."""
     return bool(text) and C.is_data_row([text.split()[0]])
 
 
-def _rows(body: list[_Line], edges: list[float]) -> list[list[_Line]]:
+def _rows(body: list[_Line], edges: list[float], pitch_before: float | None = None) -> list[list[_Line]]:
     """Body lines grouped into table rows. A line holding an amount or a code starts a row, and so does a
     line of labels printed one row pitch below the row above it (a row whose amounts are blank). Any other
     line of labels continues labels wrapped inside their cells and joins the nearest row above or below
@@ -414,7 +442,8 @@ def _rows(body: list[_Line], edges: list[float]) -> list[list[_Line]]:
     anchors = [i for i, t in enumerate(texts) if any(C.is_amount(v) or C.is_code(v) for v in t.values())]
     # the row pitch: the usual distance between two data lines with nothing between them
     steps = sorted(body[a].y - body[b].y for a, b in zip(anchors, anchors[1:]) if b == a + 1)
-    pitch = steps[len(steps) // 2] if steps else None
+    # (a page continuing a table may hold too few data lines to show it: the part before it does)
+    pitch = steps[len(steps) // 2] if steps else pitch_before
     groups: dict[int, list[_Line]] = {a: [body[a]] for a in anchors}  # first line -> the row's lines
     row_of = {a: a for a in anchors}  # line -> first line of its row
     for i, line in enumerate(body):
@@ -444,25 +473,33 @@ def _rows(body: list[_Line], edges: list[float]) -> list[list[_Line]]:
 
 
 def read_text_table(chars: list[Char], page: int, top: float, bottom: float, *,
-                    continuation: bool = False) -> TablePart | None:
+                    continuation: bool = False, columns_of: TablePart | None = None) -> TablePart | None:
     """The table printed without rulings in the band of the page from `top` down to `bottom` (PDF points),
     or None when the band holds no table. `continuation`: the band is a page continuing a table, which
-    has no title block and may start straight with body rows."""
+    has no title block and may start straight with body rows; `columns_of`: the part of that table on the
+    page before, whose columns a continuation without a header of its own has (from its rows alone, the
+    columns printed blank on this page could not be told)."""
     lines = _lines([c for c in chars if bottom <= c.cy <= top])
     found = _split_off_table(lines, continuation)
     if found is None:
         return None
     header, body = found
     labels = _labels(header)
-    leaves = sorted((label.word for line in labels for label in line if label.is_leaf), key=lambda w: w.center)
-    columns = _columns(leaves, _bands(body))
-    if len(columns) < 2:
-        return None
     every = [c for ln in header + body for c in ln.chars]
-    edges = [min(c.x0 for c in every) - 1.0]
-    edges += [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:])]
-    edges.append(max(c.x1 for c in every) + 1.0)
-    rows = _rows(body, edges)
+    before = columns_of.rows[-1] if columns_of is not None and columns_of.rows else None
+    if not header and before is not None and len(before) >= 2:
+        edges = [min(before[0].x0, min(c.x0 for c in every) - 1.0), *(c.x0 for c in before[1:]),
+                 max(before[-1].x1, max(c.x1 for c in every) + 1.0)]
+    else:
+        leaves = sorted((label.word for line in labels for label in line if label.is_leaf),
+                        key=lambda w: w.center)
+        columns = _columns(leaves, _bands(body))
+        if len(columns) < 2:
+            return None
+        edges = [min(c.x0 for c in every) - 1.0]
+        edges += [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:])]
+        edges.append(max(c.x1 for c in every) + 1.0)
+    rows = _rows(body, edges, _row_pitch(columns_of) if before is not None and not header else None)
     printed: list[list[PrintedCell]] = []
     tops: list[float] = []
     line_labels = iter(labels)
