@@ -50,6 +50,9 @@ CASES = [
     # a WPS grid camelot finds no ruling of (14,000 tiny rectangles), read from its text, with its caption
     # wrapped in a narrow cell inside the grid: 公开表 above the 部门： line, 01 below it
     ("wps", 8004, "万元"),
+    # a table without rulings whose last rows go on the next page, which starts with rows printing only a
+    # label and its 行次 (国有资本经营预算财政拨款 31 | 63), then the 总计 row, the last column blank there
+    ("unruled", 8017, "元"),
 ]
 
 
