@@ -423,7 +423,11 @@ def _numbered_rows(lines: list[_Line]) -> bool:
 
 def _row_pitch(part: TablePart) -> float | None:
     """The usual distance between the tops of two rows of a part."""
-    steps = sorted(a - b for a, b in zip(part.row_tops, part.row_tops[1:]) if a > b)
+    return _median([a - b for a, b in zip(part.row_tops, part.row_tops[1:]) if a > b])
+
+
+def _median(steps: list[float]) -> float | None:
+    steps = sorted(steps)
     return steps[len(steps) // 2] if steps else None
 
 
@@ -441,9 +445,10 @@ def _rows(body: list[_Line], edges: list[float], pitch_before: float | None = No
     texts = [{col: cell_text(chars) for col, chars in _by_column([line], edges).items()} for line in body]
     anchors = [i for i, t in enumerate(texts) if any(C.is_amount(v) or C.is_code(v) for v in t.values())]
     # the row pitch: the usual distance between two data lines with nothing between them
-    steps = sorted(body[a].y - body[b].y for a, b in zip(anchors, anchors[1:]) if b == a + 1)
     # (a page continuing a table may hold too few data lines to show it: the part before it does)
-    pitch = steps[len(steps) // 2] if steps else pitch_before
+    pitch = _median([body[a].y - body[b].y for a, b in zip(anchors, anchors[1:]) if b == a + 1])
+    if pitch is None:
+        pitch = pitch_before
     groups: dict[int, list[_Line]] = {a: [body[a]] for a in anchors}  # first line -> the row's lines
     row_of = {a: a for a in anchors}  # line -> first line of its row
     for i, line in enumerate(body):
@@ -487,7 +492,8 @@ def read_text_table(chars: list[Char], page: int, top: float, bottom: float, *,
     labels = _labels(header)
     every = [c for ln in header + body for c in ln.chars]
     before = columns_of.rows[-1] if columns_of is not None and columns_of.rows else None
-    if not header and before is not None and len(before) >= 2:
+    follows = not header and before is not None and len(before) >= 2  # the columns of the part before
+    if follows:
         edges = [min(before[0].x0, min(c.x0 for c in every) - 1.0), *(c.x0 for c in before[1:]),
                  max(before[-1].x1, max(c.x1 for c in every) + 1.0)]
     else:
@@ -499,7 +505,7 @@ def read_text_table(chars: list[Char], page: int, top: float, bottom: float, *,
         edges = [min(c.x0 for c in every) - 1.0]
         edges += [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:])]
         edges.append(max(c.x1 for c in every) + 1.0)
-    rows = _rows(body, edges, _row_pitch(columns_of) if before is not None and not header else None)
+    rows = _rows(body, edges, _row_pitch(columns_of) if follows else None)
     printed: list[list[PrintedCell]] = []
     tops: list[float] = []
     line_labels = iter(labels)
